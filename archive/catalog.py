@@ -1,0 +1,297 @@
+"""The SQLite catalog: schema, migrations and every read and write of catalog rows."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from archive.errors import ArchiveError
+from archive.model import Capture, Document, Quote
+
+# Each entry migrates the schema from version i to i + 1; never edit a released entry, append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE sources (
+        id TEXT PRIMARY KEY, name TEXT, kind TEXT, organization TEXT,
+        last_attempt TEXT, last_success TEXT
+    );
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        canonical_url TEXT NOT NULL UNIQUE,
+        source TEXT,
+        source_organization TEXT,
+        kind TEXT NOT NULL DEFAULT 'news',
+        title TEXT, published TEXT, authors TEXT NOT NULL DEFAULT '[]', language TEXT,
+        text TEXT NOT NULL DEFAULT '',
+        captured_at TEXT, updated_at TEXT,
+        content_hash TEXT, simhash INTEGER, near_duplicate_of TEXT,
+        version INTEGER NOT NULL DEFAULT 1,
+        indexed_version INTEGER NOT NULL DEFAULT 0,
+        tagged_with TEXT
+    );
+    CREATE INDEX documents_source ON documents(source);
+    CREATE INDEX documents_published ON documents(published);
+    CREATE TABLE captures (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT REFERENCES documents(id),
+        url TEXT NOT NULL, status INTEGER, captured_at TEXT NOT NULL,
+        warc_file TEXT, warc_offset INTEGER, warc_length INTEGER,
+        content_type TEXT, length INTEGER, sha1 TEXT
+    );
+    CREATE INDEX captures_document ON captures(document_id);
+    CREATE INDEX captures_url ON captures(url);
+    CREATE TABLE annotations (
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        field TEXT NOT NULL, value TEXT NOT NULL, gazetteer_version TEXT,
+        PRIMARY KEY (document_id, field, value)
+    );
+    CREATE INDEX annotations_value ON annotations(field, value);
+    CREATE TABLE quotes (
+        id INTEGER PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        text TEXT NOT NULL, speaker TEXT, speaker_role TEXT, speaker_org TEXT,
+        start INTEGER, "end" INTEGER, gazetteer_version TEXT
+    );
+    CREATE INDEX quotes_document ON quotes(document_id);
+    CREATE TABLE failures (
+        id INTEGER PRIMARY KEY, source TEXT, url TEXT NOT NULL, reason TEXT NOT NULL, at TEXT NOT NULL
+    );
+    CREATE INDEX failures_source ON failures(source, at);
+    CREATE TABLE fetch_state (
+        url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, lastmod TEXT, fetched_at TEXT
+    );
+    CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY, source TEXT, started TEXT, finished TEXT,
+        discovered INTEGER, fetched INTEGER, new INTEGER, updated INTEGER, failed INTEGER
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating and migrating as needed) the catalog at ``path``."""
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot open catalog {path}: {exc}") from exc
+    conn.row_factory = sqlite3.Row
+    try:
+        # WAL lets `optout search` read while a crawl or an index run writes.
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        migrate(conn, path)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise ArchiveError(f"{path} is not a usable optout catalog: {exc}") from exc
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the schema up to SCHEMA_VERSION, one transaction per step."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise ArchiveError(f"{path} has schema version {version}, newer than this optout ({SCHEMA_VERSION}); upgrade optout")
+    for step in range(version, SCHEMA_VERSION):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in MIGRATIONS[step].split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+
+class Catalog:
+    """Rows of the catalog. Every multi-row write runs in one transaction."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.conn = connect(path)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (including KeyboardInterrupt)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- documents -------------------------------------------------------------------------------
+
+    def document_row(self, doc_id: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+
+    def find_by_url(self, url: str) -> sqlite3.Row | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE canonical_url = ? OR url = ?", (url, url)).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                "SELECT d.* FROM documents d JOIN captures c ON c.document_id = d.id WHERE c.url = ? LIMIT 1", (url,)
+            ).fetchone()
+        return row
+
+    def upsert_document(self, conn: sqlite3.Connection, doc: Document) -> str:
+        """Insert ``doc`` or update the existing row; returns "new", "updated" or "unchanged"."""
+        row = conn.execute("SELECT content_hash, version, title, published FROM documents WHERE id = ?", (doc.id,)).fetchone()
+        values = {
+            "url": doc.url, "canonical_url": doc.canonical_url, "source": doc.source,
+            "source_organization": doc.source_organization, "kind": doc.kind, "title": doc.title,
+            "published": doc.published, "authors": json.dumps(doc.authors, ensure_ascii=False),
+            "language": doc.language, "text": doc.text, "content_hash": doc.content_hash,
+            "simhash": _signed64(doc.simhash), "near_duplicate_of": doc.near_duplicate_of,
+        }
+        if row is None:
+            values.update(id=doc.id, captured_at=doc.captured_at, updated_at=doc.updated_at or doc.captured_at, version=1)
+            cols = ", ".join(values)
+            conn.execute(f"INSERT INTO documents ({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
+            return "new"
+        if row["content_hash"] == doc.content_hash and row["title"] == doc.title and row["published"] == doc.published:
+            return "unchanged"
+        values.update(updated_at=doc.updated_at, version=row["version"] + 1)
+        sets = ", ".join(f"{k} = ?" for k in values)
+        conn.execute(f"UPDATE documents SET {sets} WHERE id = ?", [*values.values(), doc.id])
+        return "updated"
+
+    def add_capture(self, conn: sqlite3.Connection, cap: Capture) -> int:
+        cur = conn.execute(
+            "INSERT INTO captures (document_id, url, status, captured_at, warc_file, warc_offset, warc_length,"
+            " content_type, length, sha1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (cap.document_id, cap.url, cap.status, cap.captured_at, cap.warc_file, cap.warc_offset,
+             cap.warc_length, cap.content_type, cap.length, cap.sha1),
+        )
+        return int(cur.lastrowid)
+
+    def captures(self, doc_id: str) -> list[Capture]:
+        rows = self.conn.execute("SELECT * FROM captures WHERE document_id = ? ORDER BY id", (doc_id,)).fetchall()
+        return [Capture(**{k: r[k] for k in r.keys()}) for r in rows]
+
+    def set_tags(self, conn: sqlite3.Connection, doc_id: str, tags: dict[str, Iterable[str]],
+                 quotes: list[Quote], gazetteer_version: str, indexed_version: int | None = None) -> None:
+        """Replace a document's annotations and quotes in one go."""
+        conn.execute("DELETE FROM annotations WHERE document_id = ?", (doc_id,))
+        conn.execute("DELETE FROM quotes WHERE document_id = ?", (doc_id,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO annotations (document_id, field, value, gazetteer_version) VALUES (?, ?, ?, ?)",
+            [(doc_id, field, value, gazetteer_version) for field, values in tags.items() for value in values],
+        )
+        conn.executemany(
+            'INSERT INTO quotes (document_id, seq, text, speaker, speaker_role, speaker_org, start, "end",'
+            " gazetteer_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, i, q.text, q.speaker, q.speaker_role, q.speaker_org, q.start, q.end, gazetteer_version)
+             for i, q in enumerate(quotes)],
+        )
+        conn.execute("UPDATE documents SET tagged_with = ? WHERE id = ?", (gazetteer_version, doc_id))
+
+    def tags(self, doc_id: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {"organization": [], "state": [], "test": []}
+        for r in self.conn.execute("SELECT field, value FROM annotations WHERE document_id = ? ORDER BY rowid", (doc_id,)):
+            out.setdefault(r["field"], []).append(r["value"])
+        return out
+
+    def quotes(self, doc_id: str) -> list[Quote]:
+        rows = self.conn.execute("SELECT * FROM quotes WHERE document_id = ? ORDER BY seq", (doc_id,)).fetchall()
+        return [Quote(r["text"], r["speaker"], r["speaker_role"], r["speaker_org"], r["start"], r["end"]) for r in rows]
+
+    def to_document(self, row: sqlite3.Row, with_annotations: bool = True) -> Document:
+        doc = Document(
+            id=row["id"], url=row["url"], canonical_url=row["canonical_url"], source=row["source"],
+            kind=row["kind"], title=row["title"], published=row["published"], authors=json.loads(row["authors"]),
+            language=row["language"], text=row["text"], captured_at=row["captured_at"],
+            content_hash=row["content_hash"], simhash=_unsigned64(row["simhash"]),
+            near_duplicate_of=row["near_duplicate_of"], version=row["version"], updated_at=row["updated_at"],
+            source_organization=row["source_organization"],
+        )
+        if with_annotations:
+            tags = self.tags(doc.id)
+            doc.organizations, doc.states, doc.tests = tags["organization"], tags["state"], tags["test"]
+            doc.quotes = self.quotes(doc.id)
+        return doc
+
+    def iter_rows(self, where: str = "", params: tuple = ()) -> Iterator[sqlite3.Row]:
+        # A separate cursor per call so callers may write while iterating in batches.
+        yield from self.conn.execute(f"SELECT * FROM documents {where} ORDER BY rowid", params)
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def mark_indexed(self, conn: sqlite3.Connection, ids_versions: Iterable[tuple[str, int]]) -> None:
+        conn.executemany("UPDATE documents SET indexed_version = ? WHERE id = ?", [(v, i) for i, v in ids_versions])
+
+    def reset_indexed(self) -> None:
+        self.conn.execute("UPDATE documents SET indexed_version = 0")
+
+    # -- crawl bookkeeping -------------------------------------------------------------------------
+
+    def record_failure(self, source: str | None, url: str, reason: str, at: str) -> None:
+        self.conn.execute("INSERT INTO failures (source, url, reason, at) VALUES (?, ?, ?, ?)", (source, url, reason, at))
+
+    def failures(self, source: str | None = None, limit: int = 20) -> list[sqlite3.Row]:
+        if source is None:
+            return self.conn.execute("SELECT * FROM failures ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return self.conn.execute(
+            "SELECT * FROM failures WHERE source = ? ORDER BY id DESC LIMIT ?", (source, limit)
+        ).fetchall()
+
+    def fetch_state(self, url: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM fetch_state WHERE url = ?", (url,)).fetchone()
+
+    def set_fetch_state(self, url: str, etag: str | None, last_modified: str | None, lastmod: str | None,
+                        fetched_at: str) -> None:
+        self.conn.execute(
+            "INSERT INTO fetch_state (url, etag, last_modified, lastmod, fetched_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,"
+            " lastmod = COALESCE(excluded.lastmod, fetch_state.lastmod), fetched_at = excluded.fetched_at",
+            (url, etag, last_modified, lastmod, fetched_at),
+        )
+
+    def record_run(self, source: str, started: str, finished: str, counts: dict[str, int], success: bool) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO crawl_runs (source, started, finished, discovered, fetched, new, updated, failed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (source, started, finished, counts.get("discovered", 0), counts.get("fetched", 0),
+                 counts.get("new", 0), counts.get("updated", 0), counts.get("failed", 0)),
+            )
+            conn.execute("INSERT OR IGNORE INTO sources (id) VALUES (?)", (source,))
+            conn.execute("UPDATE sources SET last_attempt = ? WHERE id = ?", (finished, source))
+            if success:
+                conn.execute("UPDATE sources SET last_success = ? WHERE id = ?", (finished, source))
+
+    def source_status(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT s.id, s.last_attempt, s.last_success,"
+            " (SELECT count(*) FROM documents d WHERE d.source = s.id) AS documents,"
+            " (SELECT count(*) FROM failures f WHERE f.source = s.id) AS failures"
+            " FROM sources s ORDER BY s.id"
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+
+def _signed64(value: int | None) -> int | None:
+    # SQLite integers are signed 64-bit; simhashes are unsigned.
+    if value is None:
+        return None
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def _unsigned64(value: int | None) -> int | None:
+    if value is None:
+        return None
+    return value + (1 << 64) if value < 0 else value

@@ -1,0 +1,242 @@
+"""The archive facade: a data directory holding the catalog, the WARC captures and the index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from archive.catalog import Catalog
+from archive.errors import ArchiveError, ImportFormatError, NotFound
+from archive.model import KINDS, Capture, Document, Quote
+from archive.simhash import hamming, simhash
+from archive.urls import canonical_url, document_id
+from archive.warcstore import RawResponse, WarcStore, sha1_hex
+
+APP_NAME = "optout-archive"
+# Two texts whose 64-bit simhashes differ in at most this many bits are near-duplicates.
+NEAR_DUPLICATE_BITS = 3
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
+    """``data_dir``, else $OPTOUT_HOME, else the platform's user data folder."""
+    if data_dir:
+        return Path(data_dir).expanduser()
+    if os.environ.get("OPTOUT_HOME"):
+        return Path(os.environ["OPTOUT_HOME"]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def prepare_data_dir(path: Path) -> Path:
+    """Create the data directory if missing; fail clearly if it cannot be used."""
+    if path.exists() and not path.is_dir():
+        raise ArchiveError(f"data dir {path} exists and is not a directory")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "warc").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot create data dir {path}: {exc.strerror or exc}") from exc
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ArchiveError(f"data dir {path} is not writable")
+    return path
+
+
+def content_hash(title: str | None, text: str) -> str:
+    normalized = re.sub(r"\s+", " ", f"{title or ''}\n{text}").strip().lower()
+    return hashlib.sha1(normalized.encode("utf-8")).hexdigest()
+
+
+class Archive:
+    """Everything kept in one data directory. Use as a context manager or call close()."""
+
+    def __init__(self, data_dir: str | os.PathLike | None = None):
+        self.path = prepare_data_dir(resolve_data_dir(data_dir))
+        self.catalog = Catalog(self.path / "archive.sqlite3")
+        self.warc = WarcStore(self.path / "warc")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.path / "index"
+
+    @property
+    def sources_file(self) -> Path:
+        return self.path / "sources.toml"
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------------------------
+
+    def record_page(self, *, source: str | None, url: str, status: int, body: bytes,
+                    response_headers: list[tuple[str, str]], request_headers: list[tuple[str, str]] | None = None,
+                    reason: str = "OK", extracted: dict[str, Any] | None = None, kind: str = "news",
+                    source_organization: str | None = None) -> tuple[str, str | None]:
+        """Store one fetched page: its raw capture in WARC, its extracted document in the catalog.
+
+        Returns (outcome, document id) where outcome is "new", "updated", "unchanged" or "captured"
+        (a capture kept without a document, e.g. a PDF with no text).
+        """
+        captured_at = now_iso()
+        content_type = next((v for k, v in response_headers if k.lower() == "content-type"), None)
+        loc = self.warc.write(url, status, reason, response_headers, body, request_headers, captured_at=captured_at)
+        capture = Capture(url=url, status=status, captured_at=captured_at, warc_file=loc.file,
+                          warc_offset=loc.offset, warc_length=loc.length, content_type=content_type,
+                          length=len(body), sha1=sha1_hex(body))
+        if not extracted or not (extracted.get("text") or "").strip():
+            with self.catalog.transaction() as conn:
+                self.catalog.add_capture(conn, capture)
+            return "captured", None
+        doc = self._document_from_extraction(url, extracted, source, kind, source_organization, captured_at)
+        with self.catalog.transaction() as conn:
+            existing = conn.execute("SELECT captured_at FROM documents WHERE id = ?", (doc.id,)).fetchone()
+            if existing is not None:
+                doc.captured_at = existing["captured_at"]
+            doc.near_duplicate_of = self._near_duplicate(conn, doc)
+            outcome = self.catalog.upsert_document(conn, doc)
+            if outcome != "unchanged":
+                # A changed text must be tagged and indexed again.
+                conn.execute("UPDATE documents SET tagged_with = NULL WHERE id = ?", (doc.id,))
+            capture.document_id = doc.id
+            self.catalog.add_capture(conn, capture)
+        return outcome, doc.id
+
+    def _document_from_extraction(self, url: str, ex: dict[str, Any], source: str | None, kind: str,
+                                  source_organization: str | None, captured_at: str) -> Document:
+        identity = ex.get("canonical_url") or url
+        doc_kind = ex.get("kind") or kind
+        return Document(
+            id=document_id(identity), url=url, canonical_url=canonical_url(identity), source=source,
+            kind=doc_kind if doc_kind in KINDS else "news", title=ex.get("title"), published=ex.get("published"),
+            authors=list(ex.get("authors") or []), language=ex.get("language"), text=ex.get("text") or "",
+            captured_at=captured_at, updated_at=captured_at, content_hash=content_hash(ex.get("title"), ex.get("text") or ""),
+            simhash=simhash(ex.get("text") or ""), source_organization=source_organization,
+        )
+
+    def _near_duplicate(self, conn: Any, doc: Document) -> str | None:
+        """The earliest document of another source whose text is nearly the same, if any."""
+        if doc.simhash is None or len(doc.text) < 200:
+            return None
+        bands = [(doc.simhash >> shift) & 0xFFFF for shift in (0, 16, 32, 48)]
+        rows = conn.execute(
+            "SELECT id, simhash FROM documents WHERE id != ? AND source IS NOT ? AND simhash IS NOT NULL"
+            " AND ((simhash & 65535) = ? OR ((simhash >> 16) & 65535) = ? OR ((simhash >> 32) & 65535) = ?"
+            " OR ((simhash >> 48) & 65535) = ?) ORDER BY rowid",
+            (doc.id, doc.source, *bands),
+        ).fetchall()
+        for row in rows:
+            other = row["simhash"] + (1 << 64) if row["simhash"] < 0 else row["simhash"]
+            if hamming(other, doc.simhash) <= NEAR_DUPLICATE_BITS:
+                return row["id"]
+        return None
+
+    def record_failure(self, source: str | None, url: str, reason: str) -> None:
+        """Remember that ``url`` could not be archived, and why (shown by `sources status`)."""
+        self.catalog.record_failure(source, url, reason[:500], now_iso())
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def get(self, id_or_url: str) -> Document:
+        """The document with this id, URL or canonical URL."""
+        key = id_or_url.strip()
+        row = self.catalog.document_row(key)
+        if row is None and "://" in key:
+            row = self.catalog.find_by_url(key) or self.catalog.find_by_url(canonical_url(key))
+        if row is None:
+            raise NotFound(f"no document with id or URL {key!r}")
+        return self.catalog.to_document(row)
+
+    def documents(self, with_annotations: bool = True) -> Iterator[Document]:
+        for row in self.catalog.iter_rows():
+            yield self.catalog.to_document(row, with_annotations)
+
+    def captures(self, doc_id: str) -> list[Capture]:
+        return self.catalog.captures(doc_id)
+
+    def raw(self, doc_id: str) -> RawResponse:
+        """The latest raw capture of a document, as fetched."""
+        caps = [c for c in self.catalog.captures(doc_id) if c.warc_file]
+        if not caps:
+            raise NotFound(f"document {doc_id} has no archived capture (it was imported)")
+        cap = caps[-1]
+        return self.warc.read(cap.warc_file, cap.warc_offset)
+
+    # -- exchange ----------------------------------------------------------------------------------
+
+    def export_jsonl(self, out: IO[str]) -> int:
+        """Write every document as one JSON object per line (the export contract); returns the count."""
+        n = 0
+        for doc in self.documents():
+            out.write(json.dumps(doc.export_dict(), ensure_ascii=False) + "\n")
+            n += 1
+        return n
+
+    def import_jsonl(self, lines: IO[str], name: str = "<stdin>", batch: int = 2000) -> int:
+        """Import documents exported by export_jsonl. Every line is checked before anything is written,
+        and all of them are written in one transaction: a bad line leaves the archive untouched."""
+        docs = [_parse_import_line(line, name, number) for number, line in enumerate(lines, 1) if line.strip()]
+        with self.catalog.transaction() as conn:
+            for doc in docs:
+                doc.content_hash = content_hash(doc.title, doc.text)
+                doc.simhash = simhash(doc.text)
+                outcome = self.catalog.upsert_document(conn, doc)
+                if outcome == "unchanged":
+                    conn.execute("UPDATE documents SET near_duplicate_of = ? WHERE id = ?", (doc.near_duplicate_of, doc.id))
+                tags = {"organization": doc.organizations, "state": doc.states, "test": doc.tests}
+                self.catalog.set_tags(conn, doc.id, tags, doc.quotes, "imported")
+                conn.execute("UPDATE documents SET indexed_version = 0 WHERE id = ?", (doc.id,))
+        return len(docs)
+
+
+_REQUIRED = {"id": str, "url": str, "text": str}
+_LISTS = ("authors", "organizations", "states", "tests", "quotes")
+
+
+def _parse_import_line(line: str, name: str, number: int) -> Document:
+    where = f"{name}, line {number}"
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ImportFormatError(f"{where}: not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise ImportFormatError(f"{where}: expected a JSON object")
+    for key, typ in _REQUIRED.items():
+        if not isinstance(data.get(key), typ) or not data[key]:
+            raise ImportFormatError(f"{where}: missing or invalid {key!r}")
+    for key in _LISTS:
+        if data.get(key) is not None and not isinstance(data[key], list):
+            raise ImportFormatError(f"{where}: {key!r} must be a list")
+    kind = data.get("kind") or "news"
+    if kind not in KINDS:
+        raise ImportFormatError(f"{where}: unknown kind {kind!r}")
+    try:
+        quotes = [Quote.from_dict(q) for q in data.get("quotes") or []]
+    except (TypeError, AttributeError):
+        raise ImportFormatError(f"{where}: malformed quotes") from None
+    if any(not isinstance(q.text, str) for q in quotes):
+        raise ImportFormatError(f"{where}: a quote has no text")
+    canon = data.get("canonical_url") or canonical_url(data["url"])
+    return Document(
+        id=data["id"], url=data["url"], canonical_url=canon, source=data.get("source"), kind=kind,
+        title=data.get("title"), published=data.get("published"), authors=[str(a) for a in data.get("authors") or []],
+        language=data.get("language"), text=data["text"], captured_at=data.get("captured_at"),
+        organizations=list(data.get("organizations") or []), states=list(data.get("states") or []),
+        tests=list(data.get("tests") or []), quotes=quotes, near_duplicate_of=data.get("near_duplicate_of"),
+        updated_at=data.get("captured_at"),
+    )

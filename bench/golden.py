@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Print per-field precision, recall and F1 of tagging and quotes on the golden set (tests/fixtures/golden).
+
+usage: python bench/golden.py [--misses]
+"""
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indexer.evaluation import evaluate, load_golden  # noqa: E402
+
+
+def main() -> None:
+    fixtures = load_golden(ROOT / "tests" / "fixtures" / "golden")
+    scores, misses = evaluate(fixtures)
+    print(f"documents {len(fixtures)}")
+    for name, s in scores.items():
+        print(f"{name:14} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+    if "--misses" in sys.argv:
+        print("\n".join(misses))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,185 @@
+"""The sources file: which sites to collect, validated before anything is fetched."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+KINDS = ("news", "statement", "advocacy", "official")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_LIST_KEYS = ("feeds", "sitemaps", "pages", "follow", "exclude")
+_KNOWN = {"id", "name", "kind", "organization", "homepage", *_LIST_KEYS}
+
+
+class SourcesError(ValueError):
+    """A sources file that cannot be used; the message names the file, line, source and key."""
+
+
+@dataclass
+class Source:
+    """One site to collect from."""
+
+    id: str
+    name: str
+    kind: str = "news"
+    organization: str | None = None
+    homepage: str | None = None
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    follow: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+
+    @property
+    def domains(self) -> set[str]:
+        """Hosts this source may be fetched from (www. and bare host alike)."""
+        hosts = set()
+        for url in [*self.feeds, *self.sitemaps, *self.pages, *([self.homepage] if self.homepage else [])]:
+            host = (urlsplit(url).hostname or "").lower()
+            hosts.add(host[4:] if host.startswith("www.") else host)
+        return {h for h in hosts if h}
+
+    def allows(self, url: str) -> bool:
+        """True when ``url`` is http(s), on one of the source's hosts and not excluded."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        host = (parts.hostname or "").lower()
+        host = host[4:] if host.startswith("www.") else host
+        if not any(host == d or host.endswith("." + d) for d in self.domains):
+            return False
+        return not any(re.search(p, url) for p in self.exclude)
+
+    def follows(self, url: str) -> bool:
+        """True when a link found on a listing page should be fetched as an article."""
+        if not self.allows(url):
+            return False
+        if self.follow:
+            return any(re.search(p, url) for p in self.follow)
+        return True
+
+    def to_toml(self) -> str:
+        lines = ["[[sources]]", f"id = {_q(self.id)}", f"name = {_q(self.name)}", f"kind = {_q(self.kind)}"]
+        if self.organization:
+            lines.append(f"organization = {_q(self.organization)}")
+        if self.homepage:
+            lines.append(f"homepage = {_q(self.homepage)}")
+        for key in _LIST_KEYS:
+            values = getattr(self, key)
+            if values or key in ("feeds", "sitemaps", "pages"):
+                lines.append(f"{key} = [{', '.join(_q(v) for v in values)}]")
+        return "\n".join(lines) + "\n"
+
+
+def _q(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _source_lines(text: str) -> list[int]:
+    """Line numbers (1-based) where each [[sources]] table starts."""
+    return [i for i, line in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[\s*sources\s*\]\]", line)]
+
+
+def _key_line(text: str, start: int, end: int | None, key: str) -> int:
+    lines = text.splitlines()
+    for i in range(start, (end or len(lines) + 1) - 1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]):
+            return i + 1
+    return start
+
+
+def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
+    """Parse and validate the text of a sources file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(f"{name}: TOML error: {exc}") from None
+    extra = set(data) - {"sources"}
+    if extra:
+        raise SourcesError(f"{name}: unknown top-level key {sorted(extra)[0]!r} (expected [[sources]] tables)")
+    tables = data.get("sources", [])
+    if not isinstance(tables, list):
+        raise SourcesError(f"{name}: 'sources' must be an array of tables ([[sources]])")
+    starts = _source_lines(text)
+    seen: dict[str, int] = {}
+    out = []
+    for n, table in enumerate(tables):
+        start = starts[n] if n < len(starts) else 1
+        end = starts[n + 1] if n + 1 < len(starts) else None
+        label = table.get("id") if isinstance(table.get("id"), str) else f"#{n + 1}"
+
+        def fail(key: str, problem: str, _start: int = start, _end: int | None = end, _label: str = label) -> None:
+            line = _key_line(text, _start, _end, key) if key else _start
+            raise SourcesError(f"{name}:{line}: source {_label!r}: {key + ': ' if key else ''}{problem}")
+
+        for key in table:
+            if key not in _KNOWN:
+                fail(key, f"unknown key (known keys: {', '.join(sorted(_KNOWN))})")
+        sid = table.get("id")
+        if not isinstance(sid, str) or not _ID.match(sid):
+            fail("id", "must be letters, digits and dashes (lowercase), starting with a letter or digit")
+        if sid in seen:
+            fail("id", f"duplicate id (first used at line {seen[sid]})")
+        seen[sid] = start
+        for key in ("name", "organization", "homepage"):
+            if key in table and (not isinstance(table[key], str) or not table[key].strip()):
+                fail(key, "must be a non-empty string")
+        kind = table.get("kind", "news")
+        if kind not in KINDS:
+            fail("kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+        for key in _LIST_KEYS:
+            value = table.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+                fail(key, "must be a list of strings")
+        for key in ("feeds", "sitemaps", "pages", "homepage"):
+            values = table.get(key, [])
+            for url in [values] if isinstance(values, str) else values:
+                parts = urlsplit(url)
+                if parts.scheme not in ("http", "https") or not parts.hostname:
+                    fail(key, f"{url!r} is not an http(s) URL")
+        for key in ("follow", "exclude"):
+            for pattern in table.get(key, []):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    fail(key, f"bad pattern {pattern!r}: {exc}")
+        if not any(table.get(k) for k in ("feeds", "sitemaps", "pages", "homepage")):
+            fail("", "needs at least one of feeds, sitemaps, pages or homepage")
+        out.append(Source(
+            id=sid, name=table.get("name", sid), kind=kind, organization=table.get("organization"),
+            homepage=table.get("homepage"), **{k: list(table.get(k, [])) for k in _LIST_KEYS},
+        ))
+    return out
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and validate a sources file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourcesError(f"{path}: no such sources file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourcesError(f"{path}: cannot read: {exc}") from None
+    return parse_sources(text, str(path))
+
+
+def default_sources() -> list[Source]:
+    """The curated list of the movement's real sources that ships with the package."""
+    text = resources.files("crawler").joinpath("data/default_sources.toml").read_text(encoding="utf-8")
+    return parse_sources(text, "default_sources.toml")
+
+
+def append_source(path: Path, source: Source) -> None:
+    """Add ``source`` to the sources file at ``path`` (created if missing); ids must stay unique."""
+    existing = load_sources(path) if path.exists() else []
+    if any(s.id == source.id for s in existing):
+        raise SourcesError(f"{path}: a source with id {source.id!r} already exists")
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Sources added with `optout sources add`.\n"
+    new_text = text.rstrip("\n") + "\n\n" + source.to_toml()
+    parse_sources(new_text, str(path))  # never write a file we could not read back
+    path.write_text(new_text, encoding="utf-8")

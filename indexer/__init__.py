@@ -1,0 +1,1 @@
+"""Tagging (organizations, states, tests), quotes with speakers, and the Whoosh indexes."""

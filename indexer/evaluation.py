@@ -1,0 +1,110 @@
+"""Scoring tags and quotes against a golden set: per-field precision, recall and F1."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from indexer.annotate import annotate
+
+
+def _tokens(text: str | None) -> list[str]:
+    text = (text or "").lower().replace("\u2019", "'")
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def overlap_f1(a: str, b: str) -> float:
+    ta, tb = Counter(_tokens(a)), Counter(_tokens(b))
+    common = sum((ta & tb).values())
+    if not common:
+        return 0.0
+    p, r = common / sum(tb.values()), common / sum(ta.values())
+    return 2 * p * r / (p + r)
+
+
+def same_speaker(gold: str | None, predicted: str | None) -> bool:
+    if not gold or not predicted:
+        return not gold and not predicted
+    return _tokens(gold)[-1:] == _tokens(predicted)[-1:]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def load_golden(directory: Path) -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) | {"file": p.name} for p in sorted(directory.glob("*.json"))]
+
+
+def evaluate(fixtures: list[dict[str, Any]]) -> tuple[dict[str, Score], list[str]]:
+    """Scores per field ("organizations", "states", "tests", "quotes", "attributed", "speaker_org")
+    and a list of differences."""
+    scores = {k: Score() for k in ("organizations", "states", "tests", "quotes", "attributed", "speaker_org")}
+    misses: list[str] = []
+    for fx in fixtures:
+        source = fx.get("source") or {}
+        tags, quotes = annotate(fx.get("title"), fx["text"], fx.get("published"), source.get("organization"),
+                                source.get("kind", "news"))
+        expected = fx["expected"]
+        for field in ("organizations", "states", "tests"):
+            gold, pred = set(expected[field]), set(getattr(tags, field))
+            scores[field].tp += len(gold & pred)
+            scores[field].fp += len(pred - gold)
+            scores[field].fn += len(gold - pred)
+            misses += [f"{fx['file']}: extra {field[:-1]} {x!r}" for x in sorted(pred - gold)]
+            misses += [f"{fx['file']}: missed {field[:-1]} {x!r}" for x in sorted(gold - pred)]
+        used: set[int] = set()
+        for gq in expected["quotes"]:
+            best, best_i = 0.0, None
+            for i, q in enumerate(quotes):
+                if i not in used and (s := overlap_f1(gq["text"], q.text)) > best:
+                    best, best_i = s, i
+            if best < 0.8 or best_i is None:
+                scores["quotes"].fn += 1
+                scores["attributed"].fn += 1
+                misses.append(f"{fx['file']}: missed quote {gq['text'][:50]!r}")
+                continue
+            used.add(best_i)
+            q = quotes[best_i]
+            scores["quotes"].tp += 1
+            if same_speaker(gq["speaker"], q.speaker):
+                scores["attributed"].tp += 1
+            else:
+                scores["attributed"].fp += 1
+                scores["attributed"].fn += 1
+                misses.append(f"{fx['file']}: quote {gq['text'][:40]!r} speaker {q.speaker!r}, gold {gq['speaker']!r}")
+            if gq.get("speaker_org") or q.speaker_org:
+                if gq.get("speaker_org") == q.speaker_org:
+                    scores["speaker_org"].tp += 1
+                else:
+                    if q.speaker_org:
+                        scores["speaker_org"].fp += 1
+                    if gq.get("speaker_org"):
+                        scores["speaker_org"].fn += 1
+                    misses.append(f"{fx['file']}: quote {gq['text'][:40]!r} org {q.speaker_org!r}, gold {gq.get('speaker_org')!r}")
+        for i, q in enumerate(quotes):
+            if i not in used:
+                scores["quotes"].fp += 1
+                scores["attributed"].fp += 1
+                misses.append(f"{fx['file']}: extra quote {q.text[:50]!r} ({q.speaker})")
+    return scores, misses

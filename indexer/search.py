@@ -1,0 +1,238 @@
+"""The search backend: Whoosh indexes of documents and quotes. Nothing outside this module imports whoosh,
+so another engine can take its place behind the same functions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.qparser import MultifieldParser, OrGroup, QueryParser
+from whoosh.query import And, DateRange, Every, Not, Or, Query, Term
+
+DOCS, QUOTES = "documents", "quotes"
+TAG_FIELDS = ("organizations", "states", "tests")
+
+
+class IndexBusy(RuntimeError):
+    """Another process is writing the index."""
+
+
+class IndexMissing(RuntimeError):
+    """No index has been built yet."""
+
+
+def _analyzer() -> Any:
+    return StemmingAnalyzer()
+
+
+def documents_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        url=STORED(),
+        title=TEXT(stored=True, analyzer=_analyzer(), field_boost=2.0),
+        body=TEXT(analyzer=_analyzer()),
+        entities=TEXT(analyzer=_analyzer(), field_boost=1.5),
+        source=ID(stored=True),
+        kind=ID(stored=True),
+        published=DATETIME(stored=True, sortable=True),
+        organizations=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        states=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        tests=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        speakers=KEYWORD(commas=True, lowercase=True),
+        dup_of=STORED(),
+    )
+
+
+def quotes_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True),
+        text=TEXT(stored=True, analyzer=_analyzer()),
+        speaker=TEXT(stored=True),
+        speaker_role=STORED(),
+        speaker_org=KEYWORD(stored=True, commas=True, lowercase=True),
+        title=STORED(),
+        url=STORED(),
+        source=ID(stored=True),
+        kind=ID(stored=True),
+        published=DATETIME(stored=True, sortable=True),
+        organizations=KEYWORD(commas=True, lowercase=True),
+        states=KEYWORD(commas=True, lowercase=True),
+        tests=KEYWORD(commas=True, lowercase=True),
+    )
+
+
+def _to_datetime(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def document_fields(doc: Any) -> dict[str, Any]:
+    """Index fields for an archive Document (body text indexed, not stored)."""
+    speakers = sorted({q.speaker for q in doc.quotes if q.speaker})
+    fields = {
+        "id": doc.id, "url": doc.url, "title": doc.title or "", "body": doc.text,
+        "entities": " ".join([*doc.organizations, *doc.states, *doc.tests, *speakers]),
+        "source": doc.source or "", "kind": doc.kind,
+        "organizations": ",".join(doc.organizations), "states": ",".join(doc.states), "tests": ",".join(doc.tests),
+        "speakers": ",".join(speakers), "dup_of": doc.near_duplicate_of,
+    }
+    published = _to_datetime(doc.published)
+    if published:
+        fields["published"] = published
+    return fields
+
+
+def quote_fields(doc: Any) -> Iterator[dict[str, Any]]:
+    published = _to_datetime(doc.published)
+    for i, q in enumerate(doc.quotes):
+        fields = {
+            "id": f"{doc.id}:{i}", "doc_id": doc.id, "text": q.text, "speaker": q.speaker or "",
+            "speaker_role": q.speaker_role, "speaker_org": q.speaker_org or "", "title": doc.title, "url": doc.url,
+            "source": doc.source or "", "kind": doc.kind, "organizations": ",".join(doc.organizations),
+            "states": ",".join(doc.states), "tests": ",".join(doc.tests),
+        }
+        if published:
+            fields["published"] = published
+        yield fields
+
+
+class SearchIndex:
+    """The documents and quotes indexes in one folder."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def exists(self) -> bool:
+        return all(windex.exists_in(str(self.directory / name)) for name in (DOCS, QUOTES))
+
+    def create(self) -> None:
+        """Create empty indexes, replacing any that exist."""
+        for name, schema in ((DOCS, documents_schema()), (QUOTES, quotes_schema())):
+            path = self.directory / name
+            if path.exists():
+                shutil.rmtree(path)
+            path.mkdir(parents=True)
+            windex.create_in(str(path), schema)
+
+    def open(self, name: str) -> Any:
+        path = self.directory / name
+        if not windex.exists_in(str(path)):
+            raise IndexMissing("no search index yet: run `optout index` (or `optout demo`)")
+        return windex.open_dir(str(path))
+
+    @contextmanager
+    def writers(self, timeout: float = 0.0, bulk: bool = False) -> Iterator[tuple[Any, Any]]:
+        """Writers for both indexes; IndexBusy when another process holds them."""
+        opts: dict[str, Any] = {"timeout": timeout}
+        if bulk and (os.cpu_count() or 1) > 1:
+            opts.update(procs=2, multisegment=True, limitmb=256)
+        elif bulk:
+            opts.update(limitmb=256)
+        try:
+            dw = self.open(DOCS).writer(**opts)
+        except LockError:
+            raise IndexBusy("the index is busy: another `optout index` is writing it; try again when it ends") from None
+        try:
+            qw = self.open(QUOTES).writer(timeout=timeout, limitmb=128)
+        except LockError:
+            dw.cancel()
+            raise IndexBusy("the index is busy: another `optout index` is writing it; try again when it ends") from None
+        try:
+            yield dw, qw
+        except BaseException:
+            dw.cancel()
+            qw.cancel()
+            raise
+        dw.commit()
+        qw.commit()
+
+    def doc_count(self) -> int:
+        if not self.exists():
+            return 0
+        with self.open(DOCS).searcher() as s:
+            return s.doc_count()
+
+
+def add_documents(dw: Any, qw: Any, docs: Iterable[Any], update: bool) -> int:
+    """Write documents (and their quotes) to open writers; ``update`` replaces earlier versions."""
+    n = 0
+    for doc in docs:
+        if update:
+            dw.update_document(**document_fields(doc))
+            qw.delete_by_term("doc_id", doc.id)
+        else:
+            dw.add_document(**document_fields(doc))
+        for fields in quote_fields(doc):
+            qw.add_document(**fields)
+        n += 1
+    return n
+
+
+@dataclass
+class Filters:
+    """Restrictions that never change scores: they go to Whoosh's filter=, not into the query."""
+
+    organizations: list[str] = field(default_factory=list)
+    states: list[str] = field(default_factory=list)
+    tests: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    speaker_orgs: list[str] = field(default_factory=list)
+    exclude: list[tuple[str, str]] = field(default_factory=list)
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def query(self, quotes: bool = False) -> Query | None:
+        parts: list[Query] = []
+        for fieldname, values in (("organizations", self.organizations), ("states", self.states),
+                                  ("tests", self.tests), ("kind", self.kinds), ("source", self.sources)):
+            if values:
+                lowered = fieldname in TAG_FIELDS
+                parts.append(Or([Term(fieldname, v.lower() if lowered else v) for v in values]))
+        if quotes and self.speaker_orgs:
+            parts.append(Or([Term("speaker_org", v.lower()) for v in self.speaker_orgs]))
+        if self.speakers:
+            name_field = "speaker" if quotes else "speakers"
+            if quotes:
+                parts.append(Or([And([Term("speaker", w.lower()) for w in s.split()]) for s in self.speakers]))
+            else:
+                parts.append(Or([Term(name_field, s.lower()) for s in self.speakers]))
+        if self.since or self.until:
+            parts.append(DateRange("published", self.since, self.until))
+        if not parts:
+            return None
+        return And(parts) if len(parts) > 1 else parts[0]
+
+    def mask(self) -> Query | None:
+        if not self.exclude:
+            return None
+        return Or([Term(f, v.lower() if f in TAG_FIELDS else v) for f, v in self.exclude])
+
+
+def parse_text_query(schema: Any, text: str, fields: list[str]) -> Query:
+    """Free text as users type it: OR-grouped (documents matching more words rank higher), with
+    phrases, AND/OR/NOT and title: from Whoosh's parser."""
+    if not text.strip():
+        return Every()
+    parser = MultifieldParser(fields, schema, group=OrGroup.factory(0.9)) if len(fields) > 1 else \
+        QueryParser(fields[0], schema, group=OrGroup.factory(0.9))
+    return parser.parse(text)
+
+
+__all__ = ["And", "Not", "Term"]
