@@ -26,7 +26,7 @@ def run_crawl(sources: list[Source], archive: Archive, *, refresh: bool = False,
 
     stats = CrawlStats(listener=on_progress)
     merged = {**SETTINGS, **(settings or {})}
-    process = CrawlerProcess(merged, install_root_handler=False)
+    process = CrawlerProcess(merged)
     started = now_iso()
     process.crawl(ArchiveSpider, sources=sources, archive=archive, stats=stats, refresh=refresh,
                   max_articles=max_articles)

@@ -37,6 +37,7 @@ SETTINGS: dict[str, Any] = {
     "COOKIES_ENABLED": False,  # articles do not need sessions; cookies only make crawls stateful
     "TELNETCONSOLE_ENABLED": False,  # no listening ports from a CLI tool
     "LOG_LEVEL": "WARNING",
+    "LOG_INSTALL_ROOT_HANDLER": False,  # the CLI prints its own progress; Scrapy's log would drown it
     "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     "DNS_TIMEOUT": 10,
     "DEPTH_LIMIT": 3,  # feeds -> articles and listing -> articles never need more

@@ -16,7 +16,7 @@ _VERBS = (r"said|says|say|added|adds|explained|explains|noted|notes|wrote|writes
           r"argued|argues|continued|stated|states|declared|insisted|warned|warns|recalled|acknowledged|emphasized|"
           r"countered|remarked|replied|responded|contended|maintained|conceded|observed|posted|tweeted|announced|"
           r"urged|urges|called|cautioned|predicted|complained|suggested|agreed|promised|pledged|vowed|repeated")
-_NAME_TOKEN = (r"(?:[A-Z][a-zà-ÿ]*(?:['’-]?[A-Z][a-zà-ÿ]+|['’-][a-zà-ÿ]+)*(?![\w'’])|[A-Z]\."
+_NAME_TOKEN = (r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][a-zà-ÿ]*(?:['’-]?[A-Z][a-zà-ÿ]+|['’-][a-zà-ÿ]+)*(?![\w'’])"
                r"|(?:de|da|del|la|van|von|der|di|le|bin)(?=\s+[A-Z]))")
 _NAME = rf"(?:(?:Dr|Mr|Mrs|Ms|Rev|Prof)\.\s+)?{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,4}}"
 _NAME_RE = re.compile(_NAME)
@@ -157,10 +157,12 @@ class QuoteExtractor:
         m = _ORG_SUBJECT.match(who)
         if m:
             return _Speaker(None, None, self._recent_org(doc, position, m.group(1).lower()))
-        org = self._org_in(who)
-        if org and len(who) <= len(self.g.organizations[org].full_name) + 12 and not _NAME_RE.fullmatch(who.split(",")[0]) \
-                or org and who.lower().startswith(("the ", org.lower())):
-            return _Speaker(None, None, org)
+        org_span = next(iter(self.orgs.finditer(who)), None)
+        if org_span is not None:
+            start, end, _surface, org = org_span
+            # The whole subject is the organization ("United Opt Out", "the NEA"), not a person of it.
+            if start <= 4 and end >= len(who) - 2:
+                return _Speaker(None, None, org)
         name = self._clean_name(who)
         if name is None:
             return None

@@ -31,7 +31,7 @@ _PARTY = re.compile(r"\([DRI]-([A-Z][A-Za-z.]{1,6})\)")
 _ADDRESS = re.compile(r",\s+([A-Z]{2})\s+\d{5}\b")
 IMPLIED_KINDS = {"union", "advocacy", "agency", "consortium", "district"}
 # Roles that speak for an organization; a teacher or a parent does not stand for their district.
-_NOT_REPRESENTATIVE = {"teacher", "parent", "student", "member", "parent organizer", "mother", "father"}
+_NOT_REPRESENTATIVE = re.compile(r"\b(teacher|parent|student|member|mother|father|organizer)\b", re.IGNORECASE)
 _CAPS_LINE = 0.7  # share of capital letters above which a line is a shouted headline
 
 
@@ -194,7 +194,7 @@ class Tagger:
                 role = self.person_by_name[name].role_at(year)
                 # People imply their unions, groups and agencies, not the school or district they work in.
                 if role and role.organization and self.g.organizations[role.organization].kind in IMPLIED_KINDS \
-                        and role.title.lower() not in _NOT_REPRESENTATIVE:
+                        and not _NOT_REPRESENTATIVE.search(role.title):
                     orgs[role.organization] += 1
         states = self.states_in(body)
         for name in orgs:

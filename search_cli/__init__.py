@@ -1,0 +1,1 @@
+"""The `optout` command: a thin click layer over crawler, archive and indexer."""

@@ -1,0 +1,587 @@
+"""The `optout` command. Parsing and printing only: the work happens in crawler, indexer and archive.
+
+Heavy modules (Scrapy, trafilatura, Whoosh) are imported inside the commands that need them, so
+`optout --help` and `optout search` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from search_cli.output import FORMATS
+
+DATA_HELP = "Data directory (default: $OPTOUT_HOME, else your user data folder)."
+
+
+class UserError(click.ClickException):
+    """A problem with what the user asked for: exit code 2, like a usage error."""
+
+    exit_code = 2
+
+
+def _archive(ctx: click.Context) -> Any:
+    from archive import Archive, ArchiveError
+
+    try:
+        return Archive(ctx.obj["data_dir"])
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _fail(exc: Exception) -> None:
+    """Library exceptions -> one-line messages."""
+    from archive.errors import ArchiveError, ImportFormatError, NotFound
+
+    if isinstance(exc, ImportFormatError):
+        raise click.ClickException(f"{exc} (nothing was imported)") from None
+    if isinstance(exc, NotFound | ArchiveError):
+        raise click.ClickException(str(exc)) from None
+    raise exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="OPTOUT_HOME",
+              help=DATA_HELP)
+@click.version_option("0.1.0", prog_name="optout")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path | None) -> None:
+    """optout: an archive of what teachers' unions and advocacy groups say about opting out of
+    standardized tests. Crawl sources, search documents and quotes, cite them with the archived copy.
+
+    \b
+    Start here:
+      optout demo                      crawl the bundled sample web offline and search it
+      optout crawl                     collect the default sources and your own
+      optout index                     tag and index what was collected
+      optout search "opt out" --org NYSUT --since 2015
+      optout quotes "opt out" --speaker Weingarten --cite apa
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["data_dir"] = data_dir
+
+
+# -- demo ----------------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--keep-serving", is_flag=True, help="Keep the sample web running after the demo (Ctrl-C to stop).")
+@click.pass_context
+def demo(ctx: click.Context, keep_serving: bool) -> None:
+    """Crawl the bundled sample web (fictional sites served on 127.0.0.1), index it and search it.
+
+    Needs no internet. Uses --data-dir if given, else a new temporary data directory.
+    """
+    import tempfile
+
+    from crawler.sample import serve_sample_web
+    from crawler.sources import parse_sources
+
+    if ctx.obj["data_dir"] is None:
+        ctx.obj["data_dir"] = Path(tempfile.mkdtemp(prefix="optout-demo-"))
+    archive = _archive(ctx)
+    server, sources_text = serve_sample_web()
+    out = click.echo
+    out(f"Serving the sample web at http://127.0.0.1:{server.server_address[1]}/ (fictional sites)")
+    try:
+        sources = parse_sources(sources_text, "sample_web/sources.toml")
+        _run_crawl(archive, sources, refresh=False, max_articles=None, settings={"AUTOTHROTTLE_START_DELAY": 0.05})
+        _run_index(archive, rebuild=False)
+        examples = [('opt out', {}), ('parents refuse tests', {"orgs": ["NJEA"]}), ('PARCC', {"since": "2015", "until": "2016"})]
+        from indexer.query import Searcher
+
+        searcher = Searcher(archive)
+        for text, opts in examples:
+            label = " ".join([f'"{text}"', *[f"--{k.rstrip('s')} {' '.join(v) if isinstance(v, list) else v}" for k, v in opts.items()]])
+            out(f"\n$ optout search {label}")
+            results = searcher.search(text, searcher.filters(**opts), limit=5)
+            _print_hits(results, "table")
+        out("\n$ optout quotes \"opt out\" --limit 3")
+        _print_quotes(searcher.quotes("opt out", searcher.filters(), limit=3), "table", None)
+        out(f"\nThe demo archive is in {archive.path}. Try:\n  optout --data-dir {archive.path} search \"state tests\"")
+        if keep_serving:
+            out("Serving until Ctrl-C ...")
+            import time
+
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+    finally:
+        server.shutdown()
+        archive.close()
+
+
+# -- crawl ---------------------------------------------------------------------------------------------
+
+def _load_sources(archive: Any, sources_file: Path | None, only: tuple[str, ...], defaults: bool) -> list[Any]:
+    from crawler.sources import SourcesError, default_sources, load_sources
+
+    try:
+        if sources_file is not None:
+            sources = load_sources(sources_file)
+        else:
+            sources = default_sources() if defaults else []
+            if archive.sources_file.exists():
+                mine = load_sources(archive.sources_file)
+                ids = {s.id for s in mine}
+                sources = [s for s in sources if s.id not in ids] + mine
+    except SourcesError as exc:
+        raise UserError(str(exc)) from None
+    if only:
+        unknown = sorted(set(only) - {s.id for s in sources})
+        if unknown:
+            raise UserError(f"unknown source id {unknown[0]!r} (see `optout sources list`)")
+        sources = [s for s in sources if s.id in only]
+    return sources
+
+
+def _run_crawl(archive: Any, sources: list[Any], refresh: bool, max_articles: int | None,
+               settings: dict[str, Any] | None = None) -> Any:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from crawler.runner import run_crawl
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=_stderr(), transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("crawling", total=None)
+
+        def update(stats: Any) -> None:
+            progress.update(task, description=(
+                f"crawling {len(sources)} source(s): {stats.total('discovered')} found, {stats.total('fetched')} fetched, "
+                f"{stats.total('new')} new, {stats.total('updated')} updated, {stats.total('failed')} failed"))
+
+        stats = run_crawl(sources, archive, refresh=refresh, max_articles=max_articles, settings=settings,
+                          on_progress=update)
+    from search_cli.output import table
+
+    table("crawl summary", ["source", "discovered", "skipped", "fetched", "new", "updated", "failed"],
+          [[s.id, *(stats.row(s.id)[k] for k in ("discovered", "skipped", "fetched", "new", "updated", "failed"))]
+           for s in sources])
+    failures = [(s, u, r) for s, items in stats.reasons.items() for u, r in items]
+    for source, url, reason in failures[:10]:
+        click.echo(f"  failed: {source}: {url}: {reason}", err=True)
+    if len(failures) > 10:
+        click.echo(f"  ... and {len(failures) - 10} more (optout sources status)", err=True)
+    return stats
+
+
+def _stderr() -> Any:
+    from search_cli.output import console
+
+    return console(err=True)
+
+
+@cli.command()
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file to crawl instead of the defaults and your added sources.")
+@click.option("--source", "only", multiple=True, help="Crawl only this source id (repeatable).")
+@click.option("--refresh", is_flag=True, help="Fetch articles again even if already archived.")
+@click.option("--max-articles", type=click.IntRange(1, None), help="At most this many new articles per source.")
+@click.option("--no-defaults", is_flag=True, help="Leave out the packaged default sources.")
+@click.option("--timeout", type=click.FloatRange(1, 600), help="Seconds to wait for one response (default 30).")
+@click.pass_context
+def crawl(ctx: click.Context, sources_file: Path | None, only: tuple[str, ...], refresh: bool,
+          max_articles: int | None, no_defaults: bool, timeout: float | None) -> None:
+    """Collect articles from sources into the archive (raw captures in WARC, documents in SQLite).
+
+    Without --sources: the packaged default sources plus those added with `optout sources add`.
+    Already archived articles are not fetched again (unless --refresh); an interrupted crawl resumes.
+    """
+    archive = _archive(ctx)
+    sources = _load_sources(archive, sources_file, only, defaults=not no_defaults)
+    if not sources:
+        raise UserError("no sources to crawl (add one with `optout sources add URL`)")
+    settings = {"DOWNLOAD_TIMEOUT": timeout} if timeout else None
+    stats = _run_crawl(archive, sources, refresh, max_articles, settings)
+    click.echo(f"{stats.total('new')} new and {stats.total('updated')} updated documents; "
+               f"run `optout index` to make them searchable.")
+
+
+# -- index ---------------------------------------------------------------------------------------------
+
+def _run_index(archive: Any, rebuild: bool, wait: float = 0.0) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from indexer.build import build_index
+    from indexer.search import IndexBusy
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=_stderr(),
+                  transient=True, disable=not sys.stderr.isatty()) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done)
+
+        try:
+            report = build_index(archive, rebuild=rebuild, timeout=wait, progress=update)
+        except IndexBusy as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"{'rebuilt' if report.rebuilt else 'updated'} the index: {report.tagged} tagged, "
+               f"{report.indexed} indexed, {report.total} documents in the archive")
+    return report
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Re-tag every document and rebuild the index from the archive.")
+@click.option("--wait", type=click.FloatRange(0, 3600), default=0.0,
+              help="Seconds to wait if another process is writing the index.")
+@click.pass_context
+def index(ctx: click.Context, rebuild: bool, wait: float) -> None:
+    """Tag new and changed documents (organizations, states, tests, quotes) and update the search index."""
+    _run_index(_archive(ctx), rebuild, wait)
+
+
+# -- search --------------------------------------------------------------------------------------------
+
+_filter_options = [
+    click.option("--org", "orgs", multiple=True, help="Organization (name or alias), repeatable."),
+    click.option("--state", "states", multiple=True, help="State (code or name), repeatable."),
+    click.option("--test", "tests", multiple=True, help="Test (name or alias), repeatable."),
+    click.option("--kind", "kinds", multiple=True, type=click.Choice(["news", "statement", "advocacy", "official"]),
+                 help="Document kind, repeatable."),
+    click.option("--source", "sources", multiple=True, help="Source id, repeatable."),
+    click.option("--since", help='Published on or after ("2015", "March 2015", "2 years ago").'),
+    click.option("--until", help="Published on or before."),
+    click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True),
+    click.option("--limit", type=int, default=10, show_default=True, help="Results per page."),
+    click.option("--page", type=int, default=1, show_default=True),
+]
+
+
+def filter_options(func: Any) -> Any:
+    for option in reversed(_filter_options):
+        func = option(func)
+    return func
+
+
+def _searcher(ctx: click.Context) -> Any:
+    from indexer.query import Searcher
+
+    archive = _archive(ctx)
+    searcher = Searcher(archive)
+    if not searcher.index.exists():
+        if archive.catalog.count() == 0:
+            raise click.ClickException("the archive is empty: run `optout crawl` then `optout index`, "
+                                       "or `optout demo` to try the sample web")
+        raise click.ClickException("no search index yet: run `optout index`")
+    return searcher
+
+
+def _query_error(exc: Exception) -> None:
+    from indexer.query import QueryError
+
+    if isinstance(exc, QueryError):
+        raise UserError(str(exc)) from None
+    raise exc
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@filter_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--no-fold", is_flag=True, help="Show near-duplicates (the same text from several outlets) separately.")
+@click.pass_context
+def search(ctx: click.Context, query: tuple[str, ...], orgs: tuple[str, ...], states: tuple[str, ...],
+           tests: tuple[str, ...], kinds: tuple[str, ...], sources: tuple[str, ...], since: str | None,
+           until: str | None, sort: str, limit: int, page: int, fmt: str, no_fold: bool) -> None:
+    """Search documents. QUERY is free text; phrases in quotes, AND/OR/NOT, and the fields
+    org:, state:, test:, kind:, source:, speaker:, title: work inside it.
+
+    \b
+    optout search did the NEA support teachers refusing to give tests
+    optout search 'org:"New York State United Teachers" kind:statement' --sort date
+    """
+    searcher = _searcher(ctx)
+    try:
+        filters = searcher.filters(orgs=orgs, states=states, tests=tests, kinds=kinds, sources=sources,
+                                   since=since, until=until)
+        results = searcher.search(" ".join(query), filters, sort=sort, limit=limit, page=page, fold=not no_fold)
+    except Exception as exc:  # noqa: BLE001 - library errors become messages
+        _query_error(exc)
+    _print_hits(results, fmt)
+
+
+def _print_hits(results: Any, fmt: str) -> None:
+    rows = [h.to_dict() for h in results.hits]
+    if fmt != "table":
+        from search_cli.output import dump
+
+        dump(rows, fmt, ["id", "published", "source", "kind", "title", "url", "score", "organizations", "states",
+                         "tests", "snippet"])
+        return
+    if not results.hits:
+        msg = "no matching documents"
+        if results.suggestion:
+            msg += f"; did you mean: {results.suggestion}"
+        click.echo(msg)
+        return
+    from search_cli.output import table
+
+    table(f"{results.total} documents", ["date", "source", "title", "tags", "snippet", "id"],
+          [[h.published or "", h.source or "", h.title or "", ", ".join([*h.organizations[:3], *h.states[:3], *h.tests[:3]]),
+            h.snippet[:200], h.id + (f" (+{len(h.folded)} similar)" if h.folded else "")] for h in results.hits])
+    if results.facets:
+        parts = []
+        for name, counts in results.facets.items():
+            top = ", ".join(f"{k} {v}" for k, v in list(counts.items())[:6])
+            if top:
+                parts.append(f"{name}: {top}")
+        click.echo("\n".join(parts))
+
+
+@cli.command()
+@click.argument("query", nargs=-1)
+@click.option("--speaker", "speakers", multiple=True, help="Speaker name (or surname), repeatable.")
+@filter_options
+@click.option("--cite", type=click.Choice(["apa", "mla", "chicago"]), help="Print a citation for each quote.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.pass_context
+def quotes(ctx: click.Context, query: tuple[str, ...], speakers: tuple[str, ...], orgs: tuple[str, ...],
+           states: tuple[str, ...], tests: tuple[str, ...], kinds: tuple[str, ...], sources: tuple[str, ...],
+           since: str | None, until: str | None, sort: str, limit: int, page: int, cite: str | None, fmt: str) -> None:
+    """Search quotes: who said what, where and when. --org matches the speaker's organization."""
+    searcher = _searcher(ctx)
+    try:
+        filters = searcher.filters(states=states, tests=tests, kinds=kinds, sources=sources, since=since,
+                                   until=until, speakers=speakers)
+        filters.speaker_orgs = [searcher.resolver.resolve("org", o) for o in orgs]
+        results = searcher.quotes(" ".join(query), filters, sort=sort, limit=limit, page=page)
+    except Exception as exc:  # noqa: BLE001
+        _query_error(exc)
+    _print_quotes(results, fmt, cite)
+
+
+def _print_quotes(results: Any, fmt: str, cite: str | None) -> None:
+    from indexer.citation import citation
+
+    rows = [h.to_dict() | ({"citation": citation(h, cite)} if cite else {}) for h in results.hits]
+    if fmt != "table":
+        from search_cli.output import dump
+
+        dump(rows, fmt, ["text", "speaker", "speaker_role", "speaker_org", "published", "title", "url", "doc_id",
+                         *(["citation"] if cite else [])])
+        return
+    if not results.hits:
+        click.echo("no matching quotes")
+        return
+    from search_cli.output import table
+
+    table(f"{results.total} quotes", ["quote", "speaker", "organization", "date", "source"],
+          [[f"“{h.text}”", ", ".join(filter(None, [h.speaker, h.speaker_role])) or "(organization)",
+            h.speaker_org or "", h.published or "", f"{h.title}\n{h.url}"] for h in results.hits])
+    if cite:
+        for row in rows:
+            click.echo(row["citation"])
+
+
+# -- show / export / import / extract -------------------------------------------------------------------
+
+@cli.command()
+@click.argument("id_or_url")
+@click.option("--raw", is_flag=True, help="Print the archived HTML exactly as captured.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def show(ctx: click.Context, id_or_url: str, raw: bool, fmt: str) -> None:
+    """Show one document: text, tags, quotes and capture history (or --raw, the archived page)."""
+    import json
+
+    archive = _archive(ctx)
+    try:
+        doc = archive.get(id_or_url)
+        if raw:
+            response = archive.raw(doc.id)
+            sys.stdout.buffer.write(response.body)
+            return
+        captures = archive.captures(doc.id)
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    if fmt == "json":
+        data = doc.export_dict() | {"captures": [
+            {"url": c.url, "status": c.status, "captured_at": c.captured_at, "warc_file": c.warc_file,
+             "warc_offset": c.warc_offset, "sha1": c.sha1} for c in captures]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{doc.title or '(untitled)'}\n{doc.url}")
+    click.echo(f"id {doc.id} · source {doc.source} · {doc.kind} · published {doc.published or 'unknown'} · "
+               f"by {', '.join(doc.authors) or 'unknown'} · language {doc.language or '?'}")
+    if doc.near_duplicate_of:
+        click.echo(f"near-duplicate of {doc.near_duplicate_of}")
+    click.echo(f"organizations: {', '.join(doc.organizations) or '-'}\nstates: {', '.join(doc.states) or '-'}\n"
+               f"tests: {', '.join(doc.tests) or '-'}")
+    click.echo("\n" + doc.text + "\n")
+    if doc.quotes:
+        click.echo("quotes:")
+        for q in doc.quotes:
+            who = ", ".join(filter(None, [q.speaker, q.speaker_role, q.speaker_org])) or "unattributed"
+            click.echo(f"  “{q.text}” ({who})")
+    click.echo("captures:")
+    for c in captures:
+        click.echo(f"  {c.captured_at}  HTTP {c.status}  {c.url}  [{c.warc_file}@{c.warc_offset}]")
+    if not captures:
+        click.echo("  none (imported)")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default stdout).")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: Any) -> None:
+    """Export every document with its tags and quotes, one JSON object per line."""
+    archive = _archive(ctx)
+    n = archive.export_jsonl(output)
+    if output is not sys.stdout:
+        click.echo(f"exported {n} documents", err=True)
+
+
+@cli.command(name="import")
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.pass_context
+def import_(ctx: click.Context, file: Any, fmt: str) -> None:
+    """Import documents from an `optout export` file (all or nothing), then run `optout index`."""
+    archive = _archive(ctx)
+    try:
+        n = archive.import_jsonl(file, name=getattr(file, "name", "<stdin>"))
+    except Exception as exc:  # noqa: BLE001
+        _fail(exc)
+    click.echo(f"imported {n} documents; run `optout index` to make them searchable")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="jsonl", show_default=True)
+@click.option("--kind", type=click.Choice(["news", "statement", "advocacy", "official"]), default=None)
+def extract(inputs: tuple[str, ...], fmt: str, kind: str | None) -> None:
+    """Extract pages (files or URLs) without archiving them: title, date, authors, text.
+    One object per input, in order; an input that cannot be read gives an object with "error"."""
+    import json
+
+    from crawler.extract_many import extract_inputs
+
+    rows = extract_inputs(list(inputs), kind)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+    if any("error" in r for r in rows) and all("error" in r for r in rows):
+        sys.exit(1)
+
+
+# -- sources -------------------------------------------------------------------------------------------
+
+@cli.group()
+def sources() -> None:
+    """List, add, check and monitor sources."""
+
+
+@sources.command("list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def sources_list(ctx: click.Context, fmt: str) -> None:
+    """The packaged default sources and the ones you added."""
+    import json
+
+    archive = _archive(ctx)
+    srcs = _load_sources(archive, None, (), defaults=True)
+    mine = set()
+    if archive.sources_file.exists():
+        from crawler.sources import load_sources
+
+        mine = {s.id for s in load_sources(archive.sources_file)}
+    if fmt == "json":
+        click.echo(json.dumps([s.__dict__ | {"added": s.id in mine} for s in srcs], indent=1))
+        return
+    from search_cli.output import table
+
+    table(f"{len(srcs)} sources", ["id", "name", "kind", "organization", "where"],
+          [[s.id, s.name, s.kind, s.organization or "",
+            ", ".join([*s.feeds, *s.sitemaps, *s.pages] or [f"{s.homepage} (discovered at crawl time)"])]
+           for s in srcs])
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--id", "source_id", help="Id for the source (default: from the site name).")
+@click.option("--kind", type=click.Choice(["news", "statement", "advocacy", "official"]), default="news", show_default=True)
+@click.option("--name", help="Display name (default: the site's title).")
+@click.option("--organization", help="Organization the source speaks for (canonical name, e.g. CTU).")
+@click.pass_context
+def sources_add(ctx: click.Context, url: str, source_id: str | None, kind: str, name: str | None,
+                organization: str | None) -> None:
+    """Find a site's feeds and sitemaps from its homepage and add it to your sources file."""
+    from crawler.discover_site import DiscoveryError, discover_source
+    from crawler.sources import SourcesError, append_source
+
+    archive = _archive(ctx)
+    try:
+        source, report = discover_source(url, source_id=source_id, kind=kind, name=name, organization=organization)
+        for line in report:
+            click.echo(line)
+        append_source(archive.sources_file, source)
+    except (DiscoveryError, SourcesError) as exc:
+        raise UserError(str(exc)) from None
+    click.echo(f"added source {source.id!r} to {archive.sources_file}")
+
+
+@sources.command("check")
+@click.argument("source_id")
+@click.option("--sample", type=click.IntRange(1, 20), default=3, show_default=True, help="Articles to extract.")
+@click.pass_context
+def sources_check(ctx: click.Context, source_id: str, sample: int) -> None:
+    """Dry run: how many article URLs each feed, sitemap and listing page yields, and how the first few extract."""
+    from crawler.discover_site import DiscoveryError, check_source
+
+    archive = _archive(ctx)
+    srcs = _load_sources(archive, None, (source_id,), defaults=True)
+    try:
+        for line in check_source(srcs[0], sample=sample):
+            click.echo(line)
+    except DiscoveryError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@sources.command("status")
+@click.pass_context
+def sources_status(ctx: click.Context) -> None:
+    """Each source's health: last successful crawl, documents, recent failures and their reasons."""
+    archive = _archive(ctx)
+    rows = archive.catalog.source_status()
+    if not rows:
+        click.echo("no crawls yet: run `optout crawl`")
+        return
+    from search_cli.output import table
+
+    table("sources", ["source", "last success", "last attempt", "documents", "failures"],
+          [[r["id"], r["last_success"] or "never", r["last_attempt"] or "", r["documents"], r["failures"]] for r in rows])
+    for r in rows:
+        recent = archive.catalog.failures(r["id"], limit=5)
+        for f in recent:
+            click.echo(f"  {r['id']}: {f['at']}  {f['reason']}  {f['url']}")
+
+
+def main() -> None:
+    """Entry point: library errors become one-line messages, never tracebacks."""
+    try:
+        cli.main(prog_name="optout", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
+        if os.environ.get("OPTOUT_DEBUG"):
+            raise
+        click.echo(f"error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
