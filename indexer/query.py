@@ -107,13 +107,13 @@ class Resolver:
         from indexer.gazetteer import default
 
         g = default()
-        self.orgs = {n.lower(): n for o in g.organizations.values() for n in (o.name, o.full_name, *o.aliases)}
+        self.orgs = {n.lower(): o.name for o in g.organizations.values() for n in (o.name, o.full_name, *o.aliases)}
         for o in g.organizations.values():
             self.orgs[o.name.lower()] = o.name
         self.states = {s.code.lower(): s.code for s in g.states.values()}
         self.states.update({s.name.lower(): s.code for s in g.states.values()})
         self.states.update({a.lower(): s.code for s in g.states.values() for a in s.ap})
-        self.tests = {n.lower(): t.name for t in g.tests.values() for n in (t.name, t.full_name, *t.aliases)}
+        self.tests = {n.lower(): t.name for t in g.tests.values() for n in (t.name, t.full_name, *t.aliases)}  # noqa: E501
         for t in g.tests.values():
             self.tests[t.name.lower()] = t.name
 

@@ -12,6 +12,7 @@ from indexer.matcher import Matcher, normalize_quotes
 from indexer.tagger import Tagger, default_tagger
 
 MIN_WORDS = 3
+SCARE_WORDS = 4  # unattributed phrases this short inside a sentence are scare quotes
 _VERBS = (r"said|says|say|added|adds|explained|explains|noted|notes|wrote|writes|told\s+(?:\w+\s+){0,3}?|asked|asks|"
           r"argued|argues|continued|stated|states|declared|insisted|warned|warns|recalled|acknowledged|emphasized|"
           r"countered|remarked|replied|responded|contended|maintained|conceded|observed|posted|tweeted|announced|"
@@ -363,6 +364,9 @@ class QuoteExtractor:
         for span in spans:
             speaker = self._attribute(doc, span, last_speaker)
             quoted_paragraphs.add(span.paragraph)
+            if speaker is None and not span.whole and len(span.text.split()) <= SCARE_WORDS:
+                continue  # a short phrase in marks mid-sentence, said by no one: a scare quote
+
             if speaker is not None and (speaker.name or speaker.org):
                 last_speaker[span.paragraph] = speaker
             speaker = speaker or _Speaker(None)
