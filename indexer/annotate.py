@@ -16,7 +16,7 @@ def annotate(title: str | None, text: str, published: str | None = None, source_
     """Tags (organizations, states, tests) and quotes of one document."""
     text = (text or "")[:MAX_CHARS]
     tags = default_tagger().tag(title, text, published, source_organization)
-    quotes = default_extractor().extract(text, published, source_organization, kind)
+    quotes = default_extractor().extract(text, published, source_organization, kind, tags.primary_state or "")
     return tags, quotes
 
 

@@ -119,11 +119,10 @@ class Gazetteer:
     version: str
 
     def person(self, name: str) -> Person | None:
-        key = name.lower()
-        for p in self.people:
-            if p.name.lower() == key or key in (a.lower() for a in p.aliases):
-                return p
-        return None
+        """The person with this name or alias (case-insensitive)."""
+        if not hasattr(self, "_by_name"):
+            self._by_name = {n.lower(): p for p in self.people for n in (p.name, *p.aliases)}
+        return self._by_name.get(name.lower())
 
 
 def _entry_lines(text: str, table: str) -> list[int]:

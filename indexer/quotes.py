@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from archive.model import Quote
 from indexer import gazetteer as gz
-from indexer.matcher import Matcher, normalize_quotes
+from indexer.matcher import Matcher, normalize_quotes, tokenize
 from indexer.tagger import Tagger, default_tagger
 
 MIN_WORDS = 3
@@ -85,10 +85,19 @@ class QuoteExtractor:
             + [(s.name, "x") for s in self.g.states.values()]
             + [(c, "x") for s in self.g.states.values() for c in s.cities])
         self.people = tagger.people
+        self._names: dict[str, str | None] = {}
 
     # -- names -----------------------------------------------------------------------------------------
 
     def _clean_name(self, raw: str) -> str | None:
+        """``raw`` without titles and honorifics, or None when it is not a person's name."""
+        if raw not in self._names:
+            if len(self._names) > 50_000:
+                self._names.clear()
+            self._names[raw] = self._clean_name_uncached(raw)
+        return self._names[raw]
+
+    def _clean_name_uncached(self, raw: str) -> str | None:
         name = re.sub(r"^(?:Dr|Mr|Mrs|Ms|Rev|Prof)\.\s+", "", raw.strip())
         name = _TITLE_PREFIX.sub("", name)
         name = name.strip(" ,.;:")
@@ -346,7 +355,7 @@ class QuoteExtractor:
         return out
 
     def extract(self, text: str, published: str | None = None, source_organization: str | None = None,
-                kind: str = "news") -> list[Quote]:
+                kind: str = "news", primary_state: str | None = None) -> list[Quote]:
         """All quotes in a document's text, in order."""
         if not text or ("“" not in text and '"' not in text and ":" not in text):
             return []
@@ -355,7 +364,7 @@ class QuoteExtractor:
             paragraphs.append((offset, para))
             offset += len(para) + 1
         year = int(published[:4]) if published and published[:4].isdigit() else None
-        doc = _Doc(text, paragraphs, year, source_organization, kind)
+        doc = _Doc(text, paragraphs, year, source_organization, kind, primary_state=primary_state)
         self._collect_mentions(doc)
         spans = self._spans(doc)
         quotes: list[Quote] = []
@@ -398,12 +407,15 @@ class QuoteExtractor:
         by_surname: dict[str, set[str]] = {}
         for _p, name in doc.person_mentions:
             by_surname.setdefault(name.split()[-1], set()).add(name)
-        for surname, names in by_surname.items():
-            if len(names) == 1 and len(surname) > 2:
-                full = next(iter(names))
-                for m in re.finditer(rf"(?<![\w ]\s)\b{re.escape(surname)}\b|(?<=[a-z,] ){re.escape(surname)}\b", text):
-                    if text[max(0, m.start() - len(full)): m.end()] != full:
-                        doc.person_mentions.append((m.start(), full))
+        unique = {surname: next(iter(names)) for surname, names in by_surname.items()
+                  if len(names) == 1 and len(surname) > 2}
+        if unique:
+            matches, words, _lowered = tokenize(text)
+            for m, word in zip(matches, words, strict=True):
+                full = unique.get(word)
+                # "Magee said" refers back to "Karen Magee"; the full mention itself is already counted.
+                if full is not None and text[max(0, m.start() - len(full)): m.end()] != full:
+                    doc.person_mentions.append((m.start(), full))
         doc.person_mentions.sort()
 
 
@@ -411,17 +423,13 @@ def _strip_leading(who: str) -> str:
     return re.sub(r"^(?:From|According to|And|But|Then|Later|Also)\s+", "", who.strip())
 
 
+_OPENING = re.compile(r'“|(?<![\w])"(?=\S)')
+
+
 def _opening(text: str, pos: int) -> int | None:
     """Index of the next opening quotation mark at or after ``pos``."""
-    i = pos
-    while i < len(text):
-        c = text[i]
-        if c == "“":
-            return i
-        if c == '"' and (i == 0 or not text[i - 1].isalnum()) and i + 1 < len(text) and not text[i + 1].isspace():
-            return i
-        i += 1
-    return None
+    m = _OPENING.search(text, pos)
+    return m.start() if m else None
 
 
 def _closing(text: str, pos: int) -> int | None:

@@ -40,6 +40,7 @@ class Tags:
     organizations: list[str] = field(default_factory=list)
     states: list[str] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)
+    primary_state: str | None = None  # the state the document is mostly about, if one dominates
 
 
 def _year(published: str | None) -> int | None:
@@ -105,7 +106,7 @@ class Tagger:
         self.description_orgs: dict[str, list[str]] = {}
         for d, name in descriptions:
             self.description_orgs.setdefault(d.lower(), []).append(name)
-        self.descriptions = _words_regex([d for d, _ in descriptions])
+        self.descriptions = Matcher((d, d.lower()) for d, _ in descriptions) if descriptions else None
         self.context = {name: _words_regex(o.context) for name, o in orgs.items()}
         self.exclude = {name: _words_regex(o.exclude_context) for name, o in orgs.items()}
         self.test_context = {name: _words_regex(t.context) for name, t in gazetteer.tests.items()}
@@ -171,24 +172,29 @@ class Tagger:
     def tag(self, title: str | None, text: str, published: str | None = None,
             source_organization: str | None = None) -> Tags:
         """Organizations, states and tests of one document (canonical names, USPS codes)."""
-        body = normalize_quotes(f"{title or ''}\n{text}")
-        lowered = body.lower()
+        # Title and text are scanned separately so that the quote extractor, which scans the same
+        # normalized text, reuses these matches instead of scanning again.
+        parts = [p for p in (normalize_quotes(title or ""), normalize_quotes(text)) if p]
+        body = "\n".join(parts)
         year = _year(published)
         orgs: Counter = Counter()
-        for start, end, surface, name in self.orgs.finditer(body):
-            org = self.g.organizations[name]
-            if org.ambiguous and not self._accept_ambiguous(body, start, end, surface, self.strong_org_forms[name],
-                                                            self.context[name], self.exclude[name], lowered):
-                continue
-            orgs[name] += 1
         tests: Counter = Counter()
-        for start, end, surface, name in self.tests.finditer(body):
-            test = self.g.tests[name]
-            if test.ambiguous and not self._accept_ambiguous(body, start, end, surface, self.strong_test_forms[name],
-                                                             self.test_context[name], self.test_exclude[name], lowered):
-                continue
-            tests[name] += 1
-        people = {name for _s, _e, _surface, name in self.people.finditer(body)}
+        people: set[str] = set()
+        for part in parts:
+            lowered = part.lower()
+            for start, end, surface, name in self.orgs.finditer(part):
+                org = self.g.organizations[name]
+                if org.ambiguous and not self._accept_ambiguous(part, start, end, surface, self.strong_org_forms[name],
+                                                                self.context[name], self.exclude[name], lowered):
+                    continue
+                orgs[name] += 1
+            for start, end, surface, name in self.tests.finditer(part):
+                test = self.g.tests[name]
+                if test.ambiguous and not self._accept_ambiguous(part, start, end, surface, self.strong_test_forms[name],
+                                                                 self.test_context[name], self.test_exclude[name], lowered):
+                    continue
+                tests[name] += 1
+            people |= {name for _s, _e, _surface, name in self.people.finditer(part)}
         if year is not None:
             for name in people:
                 role = self.person_by_name[name].role_at(year)
@@ -196,7 +202,9 @@ class Tagger:
                 if role and role.organization and self.g.organizations[role.organization].kind in IMPLIED_KINDS \
                         and not _NOT_REPRESENTATIVE.search(role.title):
                     orgs[role.organization] += 1
-        states = self.states_in(body)
+        states = Counter()
+        for part in parts:
+            states.update(self.states_in(part))
         for name in orgs:
             org = self.g.organizations[name]
             if org.state and org.level in ("state", "local") and org.kind != "media":
@@ -205,14 +213,14 @@ class Tagger:
             if len(self.g.tests[name].states) == 1 and self.g.tests[name].kind != "college_admission":
                 states[self.g.tests[name].states[0]] += 1
         primary = self._primary_state(states)
-        for name in self._described_orgs(body, primary):
+        for name in self._described_orgs(body, primary, parts[-1]):
             orgs[name] += 1
         if primary and _GENERIC_STATE_TESTS.search(body):
             program = self._state_program(primary, year)
             if program:
                 tests[program] += 1
         return Tags(organizations=[n for n, _ in orgs.most_common()], states=[c for c, _ in states.most_common()],
-                    tests=[n for n, _ in tests.most_common()])
+                    tests=[n for n, _ in tests.most_common()], primary_state=primary)
 
     @staticmethod
     def _primary_state(states: Counter) -> str | None:
@@ -232,9 +240,9 @@ class Tagger:
         if city and primary_state and self.city_state[city] != primary_state:
             city = None
         found = set()
-        for m in self.descriptions.finditer(text.replace("teachers' ", "teachers ")):
+        for _s, _e, _surface, phrase in self.descriptions.finditer(text.replace("teachers' ", "teachers ")):
             candidates = []
-            for name in self.description_orgs.get(m.group(0).lower(), []):
+            for name in self.description_orgs.get(phrase, []):
                 org = self.g.organizations[name]
                 if org.level == "national":
                     candidates.append(name)
