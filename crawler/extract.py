@@ -164,6 +164,7 @@ def refine_kind(default_kind: str | None, url: str, title: str | None, text: str
     if host.endswith(".gov") or ".k12." in host or host.endswith(".state.us"):
         return "official"
     kind = default_kind or "news"
-    if kind in ("statement", "advocacy", "official") and _STATEMENT_SIGNALS.search(f"{title or ''}\n{text[:600]}"):
+    # Only where a release announces itself: its title or its very first words.
+    if kind in ("statement", "advocacy", "official") and _STATEMENT_SIGNALS.search(f"{title or ''}\n{text[:150]}"):
         return "statement"
     return kind

@@ -35,6 +35,19 @@ _ORG_SUBJECT = re.compile(
     r"^(?:the|a|an|its|their)\s+(union|unions|statement|group|association|federation|organization|department|coalition|"
     r"letter|resolution|call|release|press release|memo|report|agency|district|consortium|council|board|network|"
     r"campaign|website|petition|post|blog|company)$", re.IGNORECASE)
+_PARTICLES = {"de", "da", "del", "la", "van", "von", "der", "di", "le", "bin"}
+# Capitalised words that make a phrase a place, an institution or a date rather than a person.
+_NOT_NAME_WORDS = set("""
+Education Department School Schools Association Union Teachers Teacher University College County State States Board
+Center Public High Elementary Middle Secondary Coalition Network Federation Council Committee Office Agency Times Post
+News Press Radio Day Act Law Test Tests Testing Exam Exams Assessment Assessments Program Programs Street Avenue City
+Library Hall Court Senate House Congress Assembly Legislature Democrats Republicans Monday Tuesday Wednesday Thursday
+Friday Saturday Sunday January February March April May June July August September October November December
+America American English Math Common Core Valley Island Beach Park River Lake Mountain County Institute Foundation
+Group Alliance Partnership Consortium Commission Division Bureau District Districts Service Services Inc Corp Company
+Party Caucus Church Center Campaign Project Initiative Fund Trust Authority Transit Standards Learning Achievement
+Reading Science Arts Language Grade Grades Kindergarten Class Schoolhouse Opt Out Refusal Parents Families Students
+""".split())
 _SMALL = {"of", "the", "to", "a", "an", "and", "for", "in", "on", "at", "by", "or", "is", "vs", "with", "from", "not"}
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-Z“\"])")
 _LEAD_IN = re.compile(rf"^(?:From\s+|According to\s+)?(?P<who>.+?)(?:\s+(?:{_VERBS})(?:\s+in\s+a\s+\w+)?)?\s*:\s*$")
@@ -111,6 +124,10 @@ class QuoteExtractor:
                 return None
         if tokens[0].lower() in _SMALL or tokens[0] in ("The", "This", "That", "But", "And", "In", "On", "At", "It"):
             return None
+        if not all(t[0].isupper() or t in _PARTICLES for t in tokens):
+            return None  # "Some districts have" is not a name
+        if any(t.strip(".,") in _NOT_NAME_WORDS for t in tokens):
+            return None  # "Secondary Education", "Dutchess County", "Central Valley"
         return name
 
     def _org_in(self, text: str) -> str | None:
@@ -299,6 +316,13 @@ class QuoteExtractor:
             who = m.group("acc") or m.group("who")
             return self._resolve(doc, _strip_leading(who), span.start, appositive=m.group("app") or "",
                                  prefix=who)
+        if sentence.rstrip().endswith(":"):
+            # "Leonard Fitch, a teacher at ..., put it this way: "...""
+            name_m = next((n for n in _NAME_RE.finditer(_strip_leading(sentence))
+                           if (c := self._clean_name(n.group(0))) and len(c.split()) >= 2), None)
+            if name_m:
+                rest = _strip_leading(sentence)
+                return self._resolve(doc, name_m.group(0), span.start, appositive=rest[name_m.end():].split(":")[0])
         # 3. A pull quote: the next paragraph is just the attribution ("— Jane Roe, parent organizer").
         if span.whole and span.paragraph + 1 < len(doc.paragraphs) and not after.strip(" ,."):
             line = normalize_quotes(doc.paragraphs[span.paragraph + 1][1])
@@ -346,7 +370,7 @@ class QuoteExtractor:
             who = m.group("who").strip()
             words = m.group("words").strip()
             if who in ("Q", "A", "Reporter", "Interviewer", "Host", "Anchor"):
-                speaker = _Speaker(None)
+                continue  # the journalist's questions are not what the story quotes
             else:
                 speaker = self._resolve(doc, who, start) if len(who.split()) <= 3 else None
                 if speaker is None or speaker.name is None:
@@ -387,6 +411,9 @@ class QuoteExtractor:
 
     def _collect_mentions(self, doc: _Doc) -> None:
         text = normalize_quotes(doc.text)
+        for m in _NICKNAME.finditer(text):
+            # Margaret "Peg" Halloran is Margaret Halloran: later "Halloran said" refers to her.
+            doc.person_mentions.append((m.start(), f"{m.group(1)} {m.group(2)}"))
         for s, _e, _surface, name in self.orgs.finditer(text):
             doc.org_mentions.append((s, name))
         for m in _NAME_RE.finditer(text):
@@ -423,6 +450,7 @@ def _strip_leading(who: str) -> str:
     return re.sub(r"^(?:From|According to|And|But|Then|Later|Also)\s+", "", who.strip())
 
 
+_NICKNAME = re.compile(r"\b([A-Z][a-z]+)\s+[\"“][A-Z][a-z]+[\"”]\s+([A-Z][a-zà-ÿ'-]+)")
 _OPENING = re.compile(r'“|(?<![\w])"(?=\S)')
 
 
