@@ -15,7 +15,7 @@ from archive.catalog import Catalog
 from archive.errors import ArchiveError, ImportFormatError, NotFound
 from archive.model import KINDS, Capture, Document, Quote
 from archive.simhash import hamming, simhash
-from archive.urls import canonical_url, document_id
+from archive.urls import canonical_url, clean_url, document_id
 from archive.warcstore import RawResponse, WarcStore, sha1_hex
 
 APP_NAME = "optout-archive"
@@ -122,7 +122,7 @@ class Archive:
         identity = ex.get("canonical_url") or url
         doc_kind = ex.get("kind") or kind
         return Document(
-            id=document_id(identity), url=url, canonical_url=canonical_url(identity), source=source,
+            id=document_id(identity), url=clean_url(url), canonical_url=canonical_url(identity), source=source,
             kind=doc_kind if doc_kind in KINDS else "news", title=ex.get("title"), published=ex.get("published"),
             authors=list(ex.get("authors") or []), language=ex.get("language"), text=ex.get("text") or "",
             captured_at=captured_at, updated_at=captured_at, content_hash=content_hash(ex.get("title"), ex.get("text") or ""),

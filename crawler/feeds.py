@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
+from xml.sax import SAXParseException
 
 from crawler import dates
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+# The document type declaration comes before the root element, so the start of a file is enough.
+_HEAD_BYTES = 1 << 20
 _SKIP_LINK = re.compile(
     r"(/(tag|tags|category|categories|author|authors|page|search|login|signin|subscribe|account|feed|rss|"
     r"wp-admin|wp-login|cart|privacy|terms|contact|about|join|donate|events?)(\.html?|\.php|/|$))|"
@@ -32,10 +35,26 @@ class Entry:
     lastmod: str | None = None
 
 
+def _xml_head_texts(body: bytes) -> list[bytes]:
+    """The start of ``body`` as bytes, and re-encoded as UTF-8 when it is written in UTF-16 or UTF-32
+    (a byte search would not see an entity declaration spelled in two-byte characters)."""
+    head = body[:_HEAD_BYTES]
+    texts = [head]
+    if b"\x00" in head[:64]:
+        even = head[: len(head) - len(head) % 4]
+        for encoding in ("utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+            try:
+                texts.append(even.decode(encoding).encode("utf-8", "replace"))
+            except UnicodeDecodeError:
+                continue
+    return texts
+
+
 def refuse_entities(body: bytes) -> None:
     """XML entity declarations are how entity-expansion bombs work; no real feed needs them."""
-    if _ENTITY_DECL.search(body[:65536]):
-        raise FeedError("feed declares XML entities (refused: possible entity-expansion bomb)")
+    for text in _xml_head_texts(body):
+        if _ENTITY_DECL.search(text):
+            raise FeedError("feed declares XML entities (refused: possible entity-expansion bomb)")
 
 
 def safe_link(base: str, href: str | None) -> str | None:
@@ -50,17 +69,32 @@ def safe_link(base: str, href: str | None) -> str | None:
     return absolute.split("#")[0]
 
 
-def parse_feed(body: bytes, url: str) -> list[Entry]:
-    """Entries of an RSS or Atom feed. Raises FeedError for a feed that cannot be read."""
+@dataclass
+class FeedResult:
+    """What a feed yielded; ``problem`` says what was wrong with it when it was not well-formed."""
+
+    entries: list[Entry]
+    problem: str | None = None
+
+
+def read_feed(body: bytes, url: str) -> FeedResult:
+    """Entries of an RSS or Atom feed. A feed that is not well-formed XML keeps whatever entries can
+    still be read, with the problem named; FeedError when nothing at all can be read."""
     refuse_entities(body)
     import feedparser
 
     # feedparser must never fetch anything itself: it gets bytes, not a URL.
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    problem = None
+    if parsed.bozo:
+        exc = parsed.get("bozo_exception")
+        detail = (str(exc).splitlines() or [""])[0][:160] if exc is not None else "unreadable"
+        if isinstance(exc, SAXParseException) or not parsed.entries:
+            problem = f"malformed feed: {detail}"
     if not parsed.entries:
-        if parsed.bozo:
-            raise FeedError(f"malformed feed: {parsed.get('bozo_exception', 'unreadable')}".splitlines()[0][:200])
-        return []
+        if problem:
+            raise FeedError(problem)
+        return FeedResult([])
     out = []
     for item in parsed.entries:
         link = safe_link(url, item.get("link")) or next(
@@ -77,7 +111,14 @@ def parse_feed(body: bytes, url: str) -> list[Entry]:
         if not authors and item.get("author"):
             authors = [item["author"]]
         out.append(Entry(url=link, title=item.get("title"), published=published, authors=authors))
-    return out
+    if problem:
+        problem = f"{problem} ({len(out)} entries could still be read)"
+    return FeedResult(out, problem)
+
+
+def parse_feed(body: bytes, url: str) -> list[Entry]:
+    """Entries of an RSS or Atom feed. Raises FeedError for a feed that cannot be read."""
+    return read_feed(body, url).entries
 
 
 def parse_sitemap(body: bytes, url: str) -> tuple[list[Entry], list[str]]:

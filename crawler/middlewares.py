@@ -21,7 +21,9 @@ def retry_after_seconds(value: bytes | str | None) -> float | None:
         return float(text)
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
@@ -30,23 +32,51 @@ def retry_after_seconds(value: bytes | str | None) -> float | None:
 
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retry middleware, waiting before each retry: Retry-After when the server gives it,
-    else an exponential backoff. The wait does not block other requests."""
+    else an exponential backoff. The wait does not block requests to other sites; a Retry-After also
+    slows every later request to the same site, since the server asked the whole crawler to wait."""
 
     def __init__(self, settings):  # type: ignore[no-untyped-def]
         super().__init__(settings)
         self.backoff = settings.getfloat("OPTOUT_RETRY_BACKOFF", 1.0)
         self.retry_after_max = settings.getfloat("OPTOUT_RETRY_AFTER_MAX", 60.0)
+        self.max_delay = settings.getfloat("AUTOTHROTTLE_MAX_DELAY", 60.0)
+
+    def _backoff(self, request: Request) -> float:
+        # retry_times counts retries already made; the retry request carries the new count.
+        return self.backoff * 2 ** max(0, request.meta.get("retry_times", 1) - 1)
 
     async def process_response(self, request: Request, response: Response, spider=None) -> Request | Response:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
+        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+        if wait is not None and wait > self.retry_after_max:
+            return response  # the server asks for more patience than a crawl has: a failure with a reason
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        wait = retry_after_seconds(response.headers.get(b"Retry-After"))
         if wait is None:
-            wait = self.backoff * 2 ** (request.meta.get("retry_times", 0))
-        elif wait > self.retry_after_max:
-            return response  # the server asks for more patience than a crawl has: a failure with a reason
-        await sleep(wait)
+            wait = self._backoff(retry)
+        else:
+            self._slow_site(request, wait)
+        if wait > 0:
+            await sleep(wait)
         return retry
+
+    async def process_exception(self, request: Request, exception: Exception, spider=None) -> Request | None:  # type: ignore[override]
+        retry = super().process_exception(request, exception)
+        if isinstance(retry, Request):
+            wait = self._backoff(retry)
+            if wait > 0:
+                await sleep(wait)
+        return retry
+
+    def _slow_site(self, request: Request, wait: float) -> None:
+        """Keep at least ``wait`` seconds between requests to this site (AutoThrottle lowers it again)."""
+        crawler = getattr(self, "crawler", None)
+        engine = getattr(crawler, "engine", None)
+        downloader = getattr(engine, "downloader", None)
+        if downloader is None:
+            return
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is not None:
+            slot.delay = max(slot.delay, min(wait, self.max_delay))

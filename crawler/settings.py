@@ -1,12 +1,26 @@
-"""Scrapy settings for optout crawls. Every deviation from Scrapy's defaults says why."""
+"""Scrapy settings for optout crawls. Every deviation from Scrapy's defaults says why.
+
+A few limits can be changed through the environment, for tests and benchmarks that need a fast crawl
+(the CLI's own options, such as ``--timeout``, still win over these):
+
+    OPTOUT_MAX_BYTES           largest response body, compressed or decompressed (default 10 MB)
+    OPTOUT_RETRY_BACKOFF       seconds before the first retry, doubled at each retry (default 1)
+    OPTOUT_RETRY_AFTER_MAX     longest Retry-After the crawl will wait for (default 60)
+    OPTOUT_THROTTLE_START      AutoThrottle's first delay between requests to one site (default 0.5)
+    OPTOUT_TIMEOUT             seconds to wait for one response (default 30)
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
 from crawler import __version__
 
 USER_AGENT = f"optout-archive/{__version__} (+https://github.com/optout-archive/optout-archive; news archive bot)"
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 SETTINGS: dict[str, Any] = {
     "USER_AGENT": USER_AGENT,
@@ -20,8 +34,8 @@ SETTINGS: dict[str, Any] = {
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
     "DOWNLOAD_DELAY": 0,
     # Limits: no article page is this large; bigger answers are failures, not memory spikes.
-    "DOWNLOAD_MAXSIZE": 10 * 1024 * 1024,  # also bounds decompressed size (gzip bombs)
-    "DOWNLOAD_WARNSIZE": 5 * 1024 * 1024,
+    "DOWNLOAD_MAXSIZE": DEFAULT_MAX_BYTES,  # also bounds decompressed size (gzip bombs)
+    "DOWNLOAD_WARNSIZE": DEFAULT_MAX_BYTES // 2,
     "DOWNLOAD_TIMEOUT": 30,  # default 180 s lets one slow server hold a crawl for minutes
     "REDIRECT_MAX_TIMES": 5,  # default 20; real articles redirect once or twice
     "RETRY_ENABLED": True,
@@ -33,6 +47,8 @@ SETTINGS: dict[str, Any] = {
         "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
         "crawler.middlewares.BackoffRetryMiddleware": 550,
     },
+    # Only the web: a feed or a redirect must never make the crawler read local files or other schemes.
+    "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
     "ITEM_PIPELINES": {"crawler.pipelines.ArchivePipeline": 300},
     "COOKIES_ENABLED": False,  # articles do not need sessions; cookies only make crawls stateful
     "TELNETCONSOLE_ENABLED": False,  # no listening ports from a CLI tool
@@ -40,6 +56,43 @@ SETTINGS: dict[str, Any] = {
     "LOG_INSTALL_ROOT_HANDLER": False,  # the CLI prints its own progress; Scrapy's log would drown it
     "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     "DNS_TIMEOUT": 10,
-    "DEPTH_LIMIT": 3,  # feeds -> articles and listing -> articles never need more
+    "DEPTH_LIMIT": 3,  # home -> feed -> article and listing -> article never need more
     "MEMUSAGE_ENABLED": False,
+    # The spider deduplicates articles by canonical URL itself; Scrapy's filter would also swallow
+    # redirect loops silently (A -> B -> A looks like a duplicate), hiding them from the failure list.
+    "DUPEFILTER_CLASS": "scrapy.dupefilters.BaseDupeFilter",
 }
+
+
+def _number(environ: Mapping[str, str], name: str, minimum: float) -> float | None:
+    raw = environ.get(name)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"${name} must be a number, not {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"${name} must be at least {minimum:g}, not {raw!r}")
+    return value
+
+
+def environment_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Settings given through OPTOUT_* environment variables (see the module docstring)."""
+    environ = os.environ if environ is None else environ
+    out: dict[str, Any] = {}
+    max_bytes = _number(environ, "OPTOUT_MAX_BYTES", 1024)
+    if max_bytes is not None:
+        out["DOWNLOAD_MAXSIZE"] = int(max_bytes)
+        out["DOWNLOAD_WARNSIZE"] = int(max_bytes) // 2
+    for name, key, minimum in (("OPTOUT_RETRY_BACKOFF", "OPTOUT_RETRY_BACKOFF", 0.0),
+                               ("OPTOUT_RETRY_AFTER_MAX", "OPTOUT_RETRY_AFTER_MAX", 0.0),
+                               ("OPTOUT_THROTTLE_START", "AUTOTHROTTLE_START_DELAY", 0.0),
+                               ("OPTOUT_TIMEOUT", "DOWNLOAD_TIMEOUT", 0.1)):
+        value = _number(environ, name, minimum)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+SETTINGS.update(environment_overrides())

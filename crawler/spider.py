@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
@@ -12,7 +14,7 @@ from twisted.python.failure import Failure
 from archive import Archive, canonical_url
 from crawler import discovery
 from crawler.extract import extract
-from crawler.feeds import Entry, FeedError, listing_links, parse_feed, parse_sitemap
+from crawler.feeds import Entry, FeedError, listing_links, parse_sitemap, read_feed
 from crawler.items import PageItem
 from crawler.sources import Source
 from crawler.stats import CrawlStats
@@ -21,29 +23,73 @@ from crawler.stats import CrawlStats
 # 3xx stay out of this list so redirects are still followed.
 HANDLED_STATUSES = [304, *range(400, 600)]
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+# Failures worth trying again at the next crawl: the feed that listed such an article is fetched in
+# full next time (no conditional GET), so the article is found again.
+_TRANSIENT = ("HTTP 5", "HTTP 429", "HTTP 408", "timed out", "connection refused", "host not found",
+              "connection lost", "download failed", "could not be archived")
+
+_SIZE_REASON = "response larger than the size limit"
 
 
 def failure_reason(failure: Failure) -> str:
     """A short human reason for a failed request."""
+    from scrapy import exceptions as sx
+    from twisted.internet import defer
+    from twisted.internet import error as tx
+
     exc = failure.value
     name = type(exc).__name__
-    text = str(exc).splitlines()[0] if str(exc) else ""
+    text = (str(exc).splitlines() or [""])[0]
     lowered = f"{name} {text}".lower()
-    if "robots" in lowered or name == "IgnoreRequest" and "robots" in text.lower():
-        return "disallowed by robots.txt"
-    if "redirect" in lowered:
-        return "too many redirects"
-    if "timeout" in lowered or "timedout" in lowered:
+    if isinstance(exc, sx.IgnoreRequest):
+        if "robots" in lowered:
+            return "disallowed by robots.txt"
+        if "redirect" in lowered:
+            return "too many redirects"
+        if "maxsize" in lowered or "max size" in lowered:
+            return f"{_SIZE_REASON} (after decompression)"
+        return f"ignored: {text}"[:200] if text else "ignored"
+    if isinstance(exc, sx.DownloadTimeoutError | tx.TimeoutError | defer.TimeoutError) or "timed out" in lowered \
+            or "took longer than" in lowered:
         return "timed out"
-    if "dns" in lowered or "lookup" in lowered:
+    if "larger than download max size" in lowered or "max size" in lowered:
+        return _SIZE_REASON
+    if isinstance(exc, sx.CannotResolveHostError | tx.DNSLookupError) or "dns lookup" in lowered:
         return "host not found"
-    if "refused" in lowered:
+    if isinstance(exc, sx.DownloadConnectionRefusedError | tx.ConnectionRefusedError) or "refused" in lowered:
         return "connection refused"
-    if "maxsize" in lowered or "max size" in lowered or "larger than" in lowered or "cancelled" in lowered:
-        return "response larger than the size limit"
-    if "decompress" in lowered:
-        return "response larger than the size limit (decompressed)"
+    if isinstance(exc, sx.ResponseDataLossError | tx.ConnectionLost | tx.ConnectionDone):
+        return "connection lost before the response was complete"
+    if isinstance(exc, sx.UnsupportedURLSchemeError | sx.NotSupported):
+        return f"not fetched: {text}"[:200] if text else "not fetched: unsupported URL"
+    if isinstance(exc, sx.DownloadCancelledError | defer.CancelledError):
+        return f"download cancelled: {text}"[:200] if text else "download cancelled"
+    if isinstance(exc, sx.DownloadFailedError | tx.ConnectError):
+        return f"download failed: {text}"[:200] if text else "download failed"
     return f"{name}: {text}"[:200] if text else name
+
+
+def is_transient(reason: str) -> bool:
+    return reason.startswith(_TRANSIENT)
+
+
+@dataclass
+class _Node:
+    """A discovery URL (feed, sitemap, listing page, homepage) and the requests it led to.
+
+    Its conditional-GET validators are stored only once everything it listed has been archived, or
+    has failed for good: a feed answered with 304 lists nothing, so a crawl that stopped halfway (or
+    whose articles failed for a passing reason) must fetch the feed in full next time.
+    """
+
+    url: str
+    parent: str | None
+    pending: int = 0
+    complete: bool = True  # False once a child failed for a passing reason or was left for later
+    sealed: bool = False  # every child request has been created
+    validators: tuple[str | None, str | None] | None = None
+    settled: bool = False
+    children: set[str] = field(default_factory=set)
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -61,22 +107,33 @@ class ArchiveSpider(scrapy.Spider):
         self.max_articles = max_articles
         self.seen: set[str] = set()
         self.queued: dict[str, int] = {}
+        self.nodes: dict[str, _Node] = {}
 
     # -- starting points -----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         for source in self.sources.values():
             self.crawl_stats.add(source.id, "discovered", 0)
+            requests = []
             for url in source.feeds:
-                yield self._discovery_request(url, source, "feed")
+                requests.append(self._discovery_request(url, source, "feed"))
             for url in source.sitemaps:
-                yield self._discovery_request(url, source, "sitemap")
+                requests.append(self._discovery_request(url, source, "sitemap"))
             for url in source.pages:
-                yield self._discovery_request(url, source, "listing")
+                requests.append(self._discovery_request(url, source, "listing"))
             if source.homepage and not (source.feeds or source.sitemaps or source.pages):
-                yield self._discovery_request(source.homepage, source, "home")
+                requests.append(self._discovery_request(source.homepage, source, "home"))
+            for request in requests:
+                if request is not None:
+                    yield request
 
-    def _discovery_request(self, url: str, source: Source, role: str, probe: bool = False) -> Request:
+    def _discovery_request(self, url: str, source: Source, role: str, probe: bool = False,
+                           parent: str | None = None) -> Request | None:
+        if url in self.nodes:
+            return None  # two sources (or a sitemap index and a source) naming the same feed
+        self.nodes[url] = _Node(url, parent)
+        if parent is not None:
+            self.nodes[parent].pending += 1
         headers = {}
         state = self.archive.catalog.fetch_state(url)
         if state is not None and not self.refresh and role in ("feed", "sitemap"):
@@ -87,51 +144,92 @@ class ArchiveSpider(scrapy.Spider):
                 headers["If-Modified-Since"] = state["last_modified"]
         callback = {"feed": self.parse_feed, "sitemap": self.parse_sitemap, "listing": self.parse_listing,
                     "home": self.parse_home}[role]
-        return Request(url, callback=callback, errback=self.on_error, headers=headers, dont_filter=False,
-                       meta={"source": source.id, "role": role, "probe": probe,
+        return Request(url, callback=callback, errback=self.on_error, headers=headers, dont_filter=True,
+                       meta={"source": source.id, "role": role, "probe": probe, "node": url, "parent": parent,
                              "handle_httpstatus_list": HANDLED_STATUSES}, priority=10)
+
+    # -- bookkeeping of what each discovery URL led to -----------------------------------------------
+
+    def settle(self, parent: str | None, ok: bool) -> None:
+        """One request listed by ``parent`` is finished (``ok``: archived, skipped, or failed for good)."""
+        node = self.nodes.get(parent) if parent else None
+        if node is None:
+            return
+        node.pending -= 1
+        if not ok:
+            node.complete = False
+        self._maybe_done(node)
+
+    def _seal(self, node_url: str, ok: bool = True) -> None:
+        node = self.nodes[node_url]
+        node.sealed = True
+        if not ok:
+            node.complete = False
+        self._maybe_done(node)
+
+    def _maybe_done(self, node: _Node) -> None:
+        if node.settled or not node.sealed or node.pending > 0:
+            return
+        node.settled = True
+        if node.complete and node.validators is not None:
+            etag, modified = node.validators
+            self.archive.catalog.set_fetch_state(node.url, etag, modified, None, _now())
+        self.settle(node.parent, node.complete)
+
+    def _keep_validators(self, response: Response) -> None:
+        etag = response.headers.get(b"ETag")
+        modified = response.headers.get(b"Last-Modified")
+        node = self.nodes[response.meta["node"]]
+        node.validators = (etag.decode("latin-1") if etag else None, modified.decode("latin-1") if modified else None)
 
     # -- discovery callbacks -------------------------------------------------------------------------
 
     def _check(self, response: Response) -> bool:
-        """False (after recording why) when a discovery response cannot be used."""
+        """False (after recording why and settling the node) when a discovery response cannot be used."""
         source = response.meta["source"]
+        node = response.meta["node"]
         if response.status == 304:
+            self._seal(node)  # unchanged since a crawl that archived everything it listed
             return False
         if response.status >= 400:
+            reason = f"HTTP {response.status}"
             if not response.meta.get("probe"):
-                self._fail(source, response.url, f"HTTP {response.status}")
+                self.record_failure(source, response.url, reason)
+            self._seal(node, ok=response.meta.get("probe") or not is_transient(reason))
             return False
         return True
 
-    def _remember(self, response: Response) -> None:
-        etag = response.headers.get(b"ETag")
-        modified = response.headers.get(b"Last-Modified")
-        self.archive.catalog.set_fetch_state(
-            response.request.url, etag.decode("latin-1") if etag else None,
-            modified.decode("latin-1") if modified else None, None, _now())
+    def _feed_problem(self, response: Response, message: str, ok: bool = True) -> None:
+        if not response.meta.get("probe"):
+            self.record_failure(response.meta["source"], response.url, message)
+        self._seal(response.meta["node"], ok=ok)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
         if not self._check(response):
             return
         source = self.sources[response.meta["source"]]
-        if not discovery.looks_like_feed(response.body) and discovery.looks_like_sitemap(response.body):
+        body = response.body
+        if not discovery.looks_like_feed(body) and discovery.looks_like_sitemap(body):
             yield from self.parse_sitemap(response)
             return
         try:
-            entries = parse_feed(response.body, response.url)
+            result = read_feed(body, response.url)
         except FeedError as exc:
-            if not response.meta.get("probe"):
-                self._fail(source.id, response.url, str(exc))
+            self._feed_problem(response, str(exc))
             return
-        self._remember(response)
-        for entry in entries:
-            yield from self._article_request(source, entry)
+        if result.problem and not response.meta.get("probe"):
+            self.record_failure(source.id, response.url, result.problem)
+        self._keep_validators(response)
+        node = response.meta["node"]
+        for entry in result.entries:
+            yield from self._article_request(source, entry, node)
+        self._seal(node)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         if not self._check(response):
             return
         source = self.sources[response.meta["source"]]
+        node = response.meta["node"]
         body = response.body
         if body[:2] == b"\x1f\x8b":
             from scrapy.utils.gz import gunzip
@@ -139,51 +237,60 @@ class ArchiveSpider(scrapy.Spider):
             try:
                 body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
             except Exception:  # noqa: BLE001 - any failure to gunzip is the same failure for us
-                self._fail(source.id, response.url, "sitemap could not be decompressed (or too large)")
+                self._feed_problem(response, f"sitemap could not be decompressed ({_SIZE_REASON}?)")
                 return
         try:
             entries, children = parse_sitemap(body, response.url)
         except FeedError as exc:
-            if not response.meta.get("probe"):
-                self._fail(source.id, response.url, str(exc))
+            self._feed_problem(response, str(exc))
             return
-        self._remember(response)
+        self._keep_validators(response)
         for child in children:
             if source.allows(child):
-                yield self._discovery_request(child, source, "sitemap")
+                request = self._discovery_request(child, source, "sitemap", parent=node)
+                if request is not None:
+                    yield request
         # Newest first, so a crawl limited by --max-articles takes the recent articles.
         entries.sort(key=lambda e: e.lastmod or "", reverse=True)
         for entry in entries:
-            yield from self._article_request(source, entry)
+            yield from self._article_request(source, entry, node)
+        self._seal(node)
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         if not self._check(response):
             return
         source = self.sources[response.meta["source"]]
+        node = response.meta["node"]
+        here = canonical_url(response.url)
         for link in listing_links(response.body, response.url, _content_type(response)):
-            if source.follows(link) and canonical_url(link) != canonical_url(response.url):
-                yield from self._article_request(source, Entry(url=link))
+            if source.follows(link) and canonical_url(link) != here:
+                yield from self._article_request(source, Entry(url=link), node)
+        self._seal(node)
 
     def parse_home(self, response: Response) -> Iterator[Request]:
         """A source given only by its homepage: find its feeds, else try the usual places."""
         if not self._check(response):
             return
         source = self.sources[response.meta["source"]]
+        node = response.meta["node"]
         feeds = [f for f in discovery.feed_links(response.body, response.url, _content_type(response))
                  if source.allows(f)]
+        requests: list[Request | None] = []
         if feeds:
-            for feed in feeds[:3]:
-                yield self._discovery_request(feed, source, "feed")
-            return
-        feed_paths, sitemap_paths = discovery.candidates(response.url)
-        for url in feed_paths[:2]:
-            yield self._discovery_request(url, source, "feed", probe=True)
-        for url in sitemap_paths[:1]:
-            yield self._discovery_request(url, source, "sitemap", probe=True)
+            requests = [self._discovery_request(feed, source, "feed", parent=node) for feed in feeds[:3]]
+        else:
+            feed_paths, sitemap_paths = discovery.candidates(response.url)
+            requests = [self._discovery_request(url, source, "feed", probe=True, parent=node) for url in feed_paths[:2]]
+            requests += [self._discovery_request(url, source, "sitemap", probe=True, parent=node)
+                         for url in sitemap_paths[:1]]
+        for request in requests:
+            if request is not None:
+                yield request
+        self._seal(node)
 
     # -- articles -------------------------------------------------------------------------------------
 
-    def _article_request(self, source: Source, entry: Entry) -> Iterator[Request]:
+    def _article_request(self, source: Source, entry: Entry, parent: str) -> Iterator[Request]:
         if not source.allows(entry.url):
             return
         key = canonical_url(entry.url)
@@ -193,24 +300,29 @@ class ArchiveSpider(scrapy.Spider):
         self.crawl_stats.add(source.id, "discovered")
         if not self.refresh:
             state = self.archive.catalog.fetch_state(key)
-            if state is not None and not (entry.lastmod and (state["lastmod"] or "") < entry.lastmod):
+            if state is not None and not _changed_since_fetch(entry.lastmod, state):
                 # Already archived and not changed since, as far as the sitemap says.
                 self.crawl_stats.add(source.id, "skipped")
                 return
         if self.max_articles is not None:
             if self.queued.get(source.id, 0) >= self.max_articles:
+                self.nodes[parent].complete = False  # left for a later crawl
                 return
             self.queued[source.id] = self.queued.get(source.id, 0) + 1
-        yield Request(entry.url, callback=self.parse_article, errback=self.on_error,
-                      meta={"source": source.id, "role": "article", "entry": entry,
+        self.nodes[parent].pending += 1
+        # dont_filter: the spider deduplicates by canonical URL itself, and a redirect loop must reach
+        # the redirect limit (a failure with a reason) rather than vanish in Scrapy's duplicate filter.
+        yield Request(entry.url, callback=self.parse_article, errback=self.on_error, dont_filter=True,
+                      meta={"source": source.id, "role": "article", "entry": entry, "parent": parent,
                             "handle_httpstatus_list": HANDLED_STATUSES})
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         source = self.sources[response.meta["source"]]
         entry: Entry = response.meta["entry"]
+        parent = response.meta.get("parent")
         self.crawl_stats.add(source.id, "fetched")
         if response.status >= 400:
-            self._fail(source.id, response.url, f"HTTP {response.status}")
+            self._article_failed(source.id, response.url, f"HTTP {response.status}", parent)
             return
         body = response.body
         ctype = _content_type(response)
@@ -218,27 +330,35 @@ class ArchiveSpider(scrapy.Spider):
             source=source.id, url=response.url, requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
             status=response.status, body=body, response_headers=_headers(response.headers),
             request_headers=_headers(response.request.headers), kind=source.kind,
-            source_organization=source.organization, lastmod=entry.lastmod,
+            source_organization=source.organization, lastmod=entry.lastmod, extra={"parent": parent},
         )
         if not body.strip():
-            self._fail(source.id, response.url, "empty response body")
+            self._article_failed(source.id, response.url, "empty response body", parent)
             return
-        if "pdf" in (ctype or "").lower() or body.startswith(b"%PDF"):
+        lowered_type = (ctype or "").lower()
+        if "pdf" in lowered_type or body.startswith(b"%PDF-"):
             item.note = "pdf"
             yield item  # kept as a capture: a PDF statement is evidence even without extracted text
             return
-        if ctype and not any(t in ctype.lower() for t in _HTML_TYPES):
-            self._fail(source.id, response.url, f"not an HTML page ({ctype.split(';')[0]})")
+        html_like = not ctype or any(t in lowered_type for t in _HTML_TYPES) or _sniffs_as_html(body)
+        if _looks_binary(body[:4096]):
+            self._article_failed(source.id, response.url,
+                                 f"binary content, not a page ({lowered_type.split(';')[0] or 'no type'})", parent)
             return
-        if b"\x00" in body[:2048] or _mostly_binary(body[:2048]):
-            self._fail(source.id, response.url, "binary content, not a page")
+        if not html_like:
+            self._article_failed(source.id, response.url, f"not an HTML page ({lowered_type.split(';')[0]})", parent)
             return
-        extraction = extract(body, response.url, ctype, source.kind,
-                             {"title": entry.title, "published": entry.published, "authors": entry.authors})
+        try:
+            extraction = extract(body, response.url, ctype, source.kind,
+                                 {"title": entry.title, "published": entry.published, "authors": entry.authors})
+        except Exception as exc:  # noqa: BLE001 - one odd page must not stop the crawl
+            self._article_failed(source.id, response.url, f"extraction failed: {type(exc).__name__}: {exc}"[:200],
+                                 parent)
+            return
         if not extraction.text.strip():
             item.note = "no text"
-            self._fail(source.id, response.url, "no article text found")
-            yield item
+            self.record_failure(source.id, response.url, "no article text found")
+            yield item  # the capture is kept; the pipeline settles it
             return
         item.extracted = extraction.to_dict()
         yield item
@@ -247,16 +367,49 @@ class ArchiveSpider(scrapy.Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = failure.request
-        if request.meta.get("probe"):
+        meta = request.meta
+        reason = failure_reason(failure)
+        role = meta.get("role")
+        if role == "article":
+            self.crawl_stats.add(meta.get("source"), "fetched")
+            self._article_failed(meta.get("source"), request.url, reason, meta.get("parent"))
             return
-        source = request.meta.get("source")
-        if request.meta.get("role") == "article":
-            self.crawl_stats.add(source, "fetched")
-        self._fail(source, request.url, failure_reason(failure))
+        if not meta.get("probe"):
+            self.record_failure(meta.get("source"), request.url, reason)
+        node = meta.get("node")
+        if node in self.nodes:
+            self._seal(node, ok=bool(meta.get("probe")) or not is_transient(reason))
 
-    def _fail(self, source: str, url: str, reason: str) -> None:
+    def _article_failed(self, source: str, url: str, reason: str, parent: str | None) -> None:
+        self.record_failure(source, url, reason)
+        self.settle(parent, ok=not is_transient(reason))
+
+    def record_failure(self, source: str, url: str, reason: str) -> None:
         self.crawl_stats.fail(source, url, reason)
         self.archive.record_failure(source, url, reason)
+
+
+def _changed_since_fetch(lastmod: str | None, state: Any) -> bool:
+    """True when a sitemap's ``lastmod`` is later than what the archived copy was fetched under."""
+    new = _when(lastmod)
+    if new is None:
+        return False
+    old = _when(state["lastmod"]) or _when(state["fetched_at"])
+    return old is None or new > old
+
+
+def _when(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(text[:10])
+        except ValueError:
+            return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _content_type(response: Response) -> str | None:
@@ -272,11 +425,19 @@ def _headers(headers: Any) -> list[tuple[str, str]]:
     return out
 
 
-def _mostly_binary(sample: bytes) -> bool:
-    if not sample:
+def _sniffs_as_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Bytes no text page has: NULs or many control characters (UTF-16 pages start with a BOM)."""
+    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls > 0.1 * len(sample)
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    return controls > 0.02 * len(sample)
 
 
 def _now() -> str:

@@ -220,6 +220,12 @@ class Searcher:
         with ix.searcher() as searcher:
             schema = ix.schema
             query = parse_text_query(schema, _sanitize(text), ["title", "body", "entities"])
+            boosts = self._boosts(text)
+            if boosts and text.strip():
+                from whoosh.query import Or
+
+                # Names and years typed in free text raise matching documents; they never exclude others.
+                query = Or([query, *boosts])
             if titles:
                 from whoosh.query import And
 
@@ -268,6 +274,22 @@ class Searcher:
             return Results(total=total, hits=page_hits, facets={k: dict(sorted(v.items(), key=lambda kv: -kv[1]))
                                                                 for k, v in facet_counts.items()} if facets else {},
                            suggestion=suggestion)
+
+    def _boosts(self, text: str) -> list[Any]:
+        """Optional scoring terms for organizations, states, tests, kinds and years named in free text."""
+        from whoosh.query import Term
+
+        boosts = []
+        for year in set(re.findall(r"\b(19[89]\d|20[0-4]\d)\b", text)):
+            boosts.append(Term("year", year, boost=3.0))
+        lowered = " " + re.sub(r"[^\w.&' -]+", " ", text.lower()) + " "
+        for table, fieldname in ((self.resolver.orgs, "organizations"), (self.resolver.tests, "tests")):
+            for name in {canonical for alias, canonical in table.items()
+                         if len(alias) > 2 and f" {alias} " in lowered}:
+                boosts.append(Term(fieldname, name.lower(), boost=2.0))
+        if re.search(r"\b(statements?|press releases?|said in a statement)\b", lowered):
+            boosts.append(Term("kind", "statement", boost=2.0))
+        return boosts
 
     def _snippets(self, hits: list[Hit], query: Any) -> None:
         """Highlighted fragments from the archived text (the index does not store bodies)."""

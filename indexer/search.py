@@ -45,6 +45,7 @@ def documents_schema() -> Schema:
         source=ID(stored=True),
         kind=ID(stored=True),
         published=DATETIME(stored=True, sortable=True),
+        year=ID(),
         organizations=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         states=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         tests=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
@@ -94,6 +95,7 @@ def document_fields(doc: Any) -> dict[str, Any]:
     published = _to_datetime(doc.published)
     if published:
         fields["published"] = published
+        fields["year"] = str(published.year)
     return fields
 
 

@@ -381,6 +381,45 @@ def _print_quotes(results: Any, fmt: str, cite: str | None) -> None:
             click.echo(row["citation"])
 
 
+@cli.command()
+@click.argument("name")
+@click.option("--since", help="From this date on (2015, March 2015, 2 years ago).")
+@click.option("--until", help="Up to this date.")
+@click.option("--limit", type=click.IntRange(1, 5000), default=200, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def org(ctx: click.Context, name: str, since: str | None, until: str | None, limit: int, fmt: str) -> None:
+    """An organization's position over time: its own statements and its people's quotes, by date,
+    with counts per year. NAME is a name or alias (NYSUT, "New York State United Teachers")."""
+    import json
+
+    from indexer.query import QueryError, Resolver, parse_date
+    from indexer.timeline import timeline
+
+    archive = _archive(ctx)
+    try:
+        canonical = Resolver().resolve("org", name)
+        start = parse_date(since).date().isoformat() if since else None
+        end = parse_date(until, end=True).date().isoformat() if until else None
+    except QueryError as exc:
+        raise UserError(str(exc)) from None
+    result = timeline(archive, canonical, start, end, limit)
+    if fmt == "json":
+        click.echo(json.dumps({"organization": canonical, "per_year": result.per_year,
+                               "entries": [e.to_dict() for e in result.entries]}, ensure_ascii=False, indent=1))
+        return
+    if not result.entries:
+        click.echo(f"nothing archived from or quoting {canonical} yet")
+        return
+    from search_cli.output import table
+
+    table(f"{canonical}: statements and quotes by year", ["year", "statements", "quotes"],
+          [[y, c.get("statement", 0), c.get("quote", 0)] for y, c in result.per_year.items()])
+    table(None, ["date", "what", "who", "words", "source"],
+          [[e.date or "", e.kind, ", ".join(filter(None, [e.speaker, e.speaker_role])) or canonical,
+            e.text[:240], f"{e.title}\n{e.url}"] for e in result.entries])
+
+
 # -- show / export / import / extract -------------------------------------------------------------------
 
 @cli.command()
