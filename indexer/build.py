@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from archive import Archive
 from indexer.annotate import annotate, gazetteer_version
-from indexer.search import SearchIndex, add_documents
+from indexer.search import IndexBusy, SearchIndex, add_documents
 
 BATCH = 500
 
@@ -18,6 +24,26 @@ class IndexReport:
     indexed: int = 0
     total: int = 0
     rebuilt: bool = False
+
+
+@contextmanager
+def index_lock(data_dir: Path, timeout: float = 0.0) -> Iterator[None]:
+    """One `optout index` at a time per data directory; IndexBusy after ``timeout`` seconds."""
+    fh = open(Path(data_dir) / "index.lock", "a+")  # noqa: SIM115 - held for the whole block
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy("the index is busy: another `optout index` is writing it; "
+                                    "try again when it ends (or pass --wait SECONDS)") from None
+                time.sleep(0.2)
+        yield
+    finally:
+        fh.close()
 
 
 def search_index(archive: Archive) -> SearchIndex:
@@ -51,29 +77,57 @@ def tag_documents(archive: Archive, retag: bool = False, progress: Callable[[int
 
 def build_index(archive: Archive, rebuild: bool = False, timeout: float = 0.0,
                 progress: Callable[[str, int, int], None] | None = None) -> IndexReport:
-    """Bring the search index up to date with the archive; ``rebuild`` re-tags and re-indexes everything."""
+    """Bring the search index up to date with the archive; ``rebuild`` re-tags and re-indexes everything.
+
+    A rebuild writes a new index beside the old one and swaps it in when complete, so searches keep
+    working meanwhile and a killed rebuild leaves the old index in place.
+    """
+    with index_lock(archive.path, timeout):
+        return _build(archive, rebuild, progress)
+
+
+def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], None] | None) -> IndexReport:
     index = search_index(archive)
-    report = IndexReport(rebuilt=rebuild or not index.exists())
+    # A missing or unreadable index is rebuilt from the archive: it is derived data.
+    report = IndexReport(rebuilt=rebuild or not index.exists() or not index.healthy())
     report.tagged = tag_documents(archive, retag=rebuild,
                                   progress=(lambda d, t: progress("tagging", d, t)) if progress else None)
     catalog = archive.catalog
+    target = index
     if report.rebuilt:
-        index.create()
-        catalog.reset_indexed()
-    where = "WHERE indexed_version != version"
+        building = archive.path / "index.building"
+        shutil.rmtree(building, ignore_errors=True)
+        target = SearchIndex(building)
+        target.create()
+        where = ""
+    else:
+        where = "WHERE indexed_version != version"
     pending = [r["id"] for r in catalog.conn.execute(f"SELECT id FROM documents {where} ORDER BY rowid")]
     report.total = catalog.count()
-    if not pending:
-        return report
     written: list[tuple[str, int]] = []
-    with index.writers(timeout=timeout, bulk=len(pending) > 2000) as (dw, qw):
-        for start in range(0, len(pending), BATCH):
-            docs = [catalog.to_document(catalog.document_row(i)) for i in pending[start:start + BATCH]]
-            report.indexed += add_documents(dw, qw, docs, update=not report.rebuilt)
-            written += [(d.id, d.version) for d in docs]
-            if progress:
-                progress("indexing", report.indexed, len(pending))
+    if pending:
+        with target.writers(bulk=len(pending) > 2000) as (dw, qw):
+            for start in range(0, len(pending), BATCH):
+                docs = [catalog.to_document(catalog.document_row(i)) for i in pending[start:start + BATCH]]
+                report.indexed += add_documents(dw, qw, docs, update=not report.rebuilt)
+                written += [(d.id, d.version) for d in docs]
+                if progress:
+                    progress("indexing", report.indexed, len(pending))
+    if report.rebuilt:
+        _swap(target.directory, index.directory)
     # Marked only after the index committed: a killed run leaves these documents pending, not lost.
     with catalog.transaction() as conn:
+        if report.rebuilt:
+            conn.execute("UPDATE documents SET indexed_version = 0")
         catalog.mark_indexed(conn, written)
     return report
+
+
+def _swap(new: Path, current: Path) -> None:
+    """Put the freshly built index in place of the current one."""
+    old = current.with_name(current.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if current.exists():
+        os.replace(current, old)
+    os.replace(new, current)
+    shutil.rmtree(old, ignore_errors=True)

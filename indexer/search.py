@@ -120,7 +120,19 @@ class SearchIndex:
         self.directory = directory
 
     def exists(self) -> bool:
-        return all(windex.exists_in(str(self.directory / name)) for name in (DOCS, QUOTES))
+        """True when both indexes have been created (readable or not: see healthy())."""
+        return all(any((self.directory / name).glob("_MAIN_*.toc")) for name in (DOCS, QUOTES))
+
+    def healthy(self) -> bool:
+        """True when both indexes open and can be read (a killed writer never leaves a torn commit,
+        but files can still be lost or damaged on disk)."""
+        try:
+            for name in (DOCS, QUOTES):
+                with self.open(name).searcher() as searcher:
+                    searcher.doc_count()
+        except Exception:  # noqa: BLE001 - any failure to read means: rebuild from the archive
+            return False
+        return True
 
     def create(self) -> None:
         """Create empty indexes, replacing any that exist."""
@@ -133,9 +145,13 @@ class SearchIndex:
 
     def open(self, name: str) -> Any:
         path = self.directory / name
-        if not windex.exists_in(str(path)):
+        if not any(path.glob("_MAIN_*.toc")):
             raise IndexMissing("no search index yet: run `optout index` (or `optout demo`)")
-        return windex.open_dir(str(path))
+        try:
+            return windex.open_dir(str(path))
+        except Exception as exc:  # noqa: BLE001 - Whoosh raises several kinds for damaged files
+            raise IndexMissing(f"the search index cannot be read ({type(exc).__name__}): "
+                               "run `optout index --rebuild`") from None
 
     @contextmanager
     def writers(self, timeout: float = 0.0, bulk: bool = False) -> Iterator[tuple[Any, Any]]:

@@ -266,7 +266,9 @@ def _searcher(ctx: click.Context) -> Any:
 
     archive = _archive(ctx)
     searcher = Searcher(archive)
-    if not searcher.index.exists():
+    if not searcher.index.exists() or not searcher.index.healthy():
+        if searcher.index.exists():
+            raise click.ClickException("the search index cannot be read: run `optout index --rebuild`")
         if archive.catalog.count() == 0:
             raise click.ClickException("the archive is empty: run `optout crawl` then `optout index`, "
                                        "or `optout demo` to try the sample web")
