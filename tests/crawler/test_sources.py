@@ -1,7 +1,7 @@
 import pytest
 
-from tests.conftest import run_optout
 from crawler.sources import SourcesError, append_source, default_sources, parse_sources
+from tests.conftest import run_optout
 
 GOOD = """
 [[sources]]
