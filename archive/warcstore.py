@@ -1,4 +1,6 @@
-"""Raw HTTP captures as WARC request/response records (warcio), and reading them back."""
+"""Raw HTTP captures as WARC request/response records (warcio), and reading them back.
+
+warcio is imported where records are written or read, not at import time: `optout search` never needs it."""
 
 from __future__ import annotations
 
@@ -8,10 +10,6 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from warcio.archiveiterator import ArchiveIterator
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
 
 from archive.errors import ArchiveError
 
@@ -52,6 +50,9 @@ class WarcStore:
               request_headers: list[tuple[str, str]] | None = None, method: str = "GET",
               captured_at: str | None = None) -> WarcLocation:
         """Append a response record (and its request record) for one fetch; returns where it lies."""
+        from warcio.statusandheaders import StatusAndHeaders
+        from warcio.warcwriter import WARCWriter
+
         path = self._current()
         warc_date = (captured_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
         # Headers that describe the transfer, not the stored payload, would make the record unreadable.
@@ -80,6 +81,8 @@ class WarcStore:
 
     def read(self, file: str, offset: int) -> RawResponse:
         """Read the response record at ``offset`` of ``file`` back, exactly as captured."""
+        from warcio.archiveiterator import ArchiveIterator
+
         path = self.directory / Path(file).name
         try:
             with open(path, "rb") as fh:
