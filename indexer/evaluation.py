@@ -56,9 +56,15 @@ def load_golden(directory: Path) -> list[dict[str, Any]]:
     return [json.loads(p.read_text(encoding="utf-8")) | {"file": p.name} for p in sorted(directory.glob("*.json"))]
 
 
-def evaluate(fixtures: list[dict[str, Any]]) -> tuple[dict[str, Score], list[str]]:
+def vocabulary(fixtures: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """Every value the labels use, per tag field: what the labellers could say."""
+    return {field: {v for fx in fixtures for v in fx["expected"][field]} for field in ("organizations", "states", "tests")}
+
+
+def evaluate(fixtures: list[dict[str, Any]], within: dict[str, set[str]] | None = None) -> tuple[dict[str, Score], list[str]]:
     """Scores per field ("organizations", "states", "tests", "quotes", "attributed", "speaker_org")
-    and a list of differences."""
+    and a list of differences. With ``within``, predicted tags outside those vocabularies are not
+    judged (the labels were written with a smaller vocabulary than the gazetteer's)."""
     scores = {k: Score() for k in ("organizations", "states", "tests", "quotes", "attributed", "speaker_org")}
     misses: list[str] = []
     for fx in fixtures:
@@ -68,6 +74,8 @@ def evaluate(fixtures: list[dict[str, Any]]) -> tuple[dict[str, Score], list[str
         expected = fx["expected"]
         for field in ("organizations", "states", "tests"):
             gold, pred = set(expected[field]), set(getattr(tags, field))
+            if within is not None:
+                pred &= within[field]
             scores[field].tp += len(gold & pred)
             scores[field].fp += len(pred - gold)
             scores[field].fn += len(gold - pred)

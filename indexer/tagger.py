@@ -182,13 +182,19 @@ class Tagger:
         people: set[str] = set()
         for part in parts:
             lowered = part.lower()
+            org_spans = []
             for start, end, surface, name in self.orgs.finditer(part):
                 org = self.g.organizations[name]
+                org_spans.append((start, end))
                 if org.ambiguous and not self._accept_ambiguous(part, start, end, surface, self.strong_org_forms[name],
                                                                 self.context[name], self.exclude[name], lowered):
                     continue
                 orgs[name] += 1
             for start, end, surface, name in self.tests.finditer(part):
+                if any(s <= start and end <= e for s, e in org_spans):
+                    continue  # "Regents" inside "Board of Regents" is the board, not the exams
+                if name in self.g.organizations and part[end:end + 11].lower().startswith(" consortium"):
+                    orgs[name] += 1  # "the Smarter Balanced consortium" is the organization
                 test = self.g.tests[name]
                 if test.ambiguous and not self._accept_ambiguous(part, start, end, surface, self.strong_test_forms[name],
                                                                  self.test_context[name], self.test_exclude[name], lowered):
@@ -225,8 +231,8 @@ class Tagger:
     @staticmethod
     def _primary_state(states: Counter) -> str | None:
         ranked = states.most_common(2)
-        if not ranked:
-            return None
+        if not ranked or ranked[0][1] < 2:
+            return None  # one passing mention does not make a story about that state
         if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
             return ranked[0][0]
         return None
@@ -241,8 +247,8 @@ class Tagger:
             city = None
         found = set()
         for _s, _e, _surface, phrase in self.descriptions.finditer(text.replace("teachers' ", "teachers ")):
-            candidates = []
-            for name in self.description_orgs.get(phrase, []):
+            candidates: list[str] = []
+            for name in dict.fromkeys(self.description_orgs.get(phrase, [])):
                 org = self.g.organizations[name]
                 if org.level == "national":
                     candidates.append(name)
