@@ -3,6 +3,7 @@ size and time bounded, http(s) only."""
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 import urllib.robotparser
@@ -12,11 +13,19 @@ from urllib.parse import urljoin, urlsplit
 from crawler.settings import SETTINGS, USER_AGENT
 
 MAX_BYTES = SETTINGS["DOWNLOAD_MAXSIZE"]
-TIMEOUT = 20
+TIMEOUT = min(float(SETTINGS["DOWNLOAD_TIMEOUT"]), 20.0)
+_CHUNK = 64 * 1024
 
 
 class FetchError(OSError):
     """A page that could not be fetched, with the reason."""
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        self.reason = reason or message
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else self.reason
 
 
 @dataclass
@@ -33,41 +42,74 @@ class _NoFileRedirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
         if urlsplit(newurl).scheme not in ("http", "https"):
-            raise FetchError(f"refused redirect to {newurl}")
+            raise FetchError(f"refused redirect to {newurl}", "redirect to a non-web URL")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 _opener = urllib.request.build_opener(_NoFileRedirects)
+# robots.txt answers per site, for the life of the process (a `sources add` fetches several URLs of one site).
+_robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
 
 
 def allowed_by_robots(url: str) -> bool:
+    """True unless the site's robots.txt disallows ``url`` for our user agent. A missing or broken
+    robots.txt allows everything; a site that cannot be reached at all raises FetchError."""
     robots_url = urljoin(url, "/robots.txt")
-    parser = urllib.robotparser.RobotFileParser()
-    try:
-        response = _raw(robots_url)
-    except FetchError:
-        return True
-    if response.status >= 400:
-        return True
-    parser.parse(response.body.decode("utf-8", "replace").splitlines())
-    return parser.can_fetch(USER_AGENT, url)
+    if robots_url not in _robots:
+        try:
+            response = _raw(robots_url)
+        except FetchError as exc:
+            if exc.reason == "too large" or exc.reason == "too many redirects":
+                _robots[robots_url] = None
+            else:  # the site itself cannot be reached: say so about the site, not its robots.txt
+                raise FetchError(f"cannot reach {urlsplit(url).netloc}: {exc.reason}", exc.reason) from None
+        else:
+            if response.status >= 400:
+                _robots[robots_url] = None
+            else:
+                parser = urllib.robotparser.RobotFileParser(robots_url)
+                parser.parse(response.body.decode("utf-8", "replace").splitlines())
+                _robots[robots_url] = parser
+    parser = _robots[robots_url]
+    return parser is None or parser.can_fetch(USER_AGENT, url)
 
 
 def _raw(url: str) -> FetchResponse:
-    if urlsplit(url).scheme not in ("http", "https"):
-        raise FetchError(f"not an http(s) URL: {url}")
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise FetchError(f"not an http(s) URL: {url}", "not an http(s) URL")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"})
+    deadline = time.monotonic() + 3 * TIMEOUT  # a server dripping bytes cannot hold us forever
     try:
         with _opener.open(request, timeout=TIMEOUT) as response:
-            body = response.read(MAX_BYTES + 1)
+            chunks, size = [], 0
+            while size <= MAX_BYTES:
+                chunk = response.read(_CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if time.monotonic() > deadline:
+                    raise FetchError(f"cannot fetch {url}: timed out", "timed out")
+            body = b"".join(chunks)
             status, final, headers = response.status, response.geturl(), dict(response.headers.items())
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            raise FetchError(f"cannot fetch {url}: too many redirects", "too many redirects") from None
         return FetchResponse(url, exc.code, b"", exc.headers.get("Content-Type"), dict(exc.headers.items()))
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchError(f"cannot fetch {url}: {reason}") from None
+        if isinstance(exc, FetchError):
+            raise
+        cause = getattr(exc, "reason", exc)
+        if isinstance(cause, TimeoutError) or "timed out" in str(cause):
+            reason = "timed out"
+        elif isinstance(cause, OSError) and cause.strerror:
+            reason = cause.strerror  # "Connection refused", "Name or service not known"
+        else:
+            reason = str(cause)
+        raise FetchError(f"cannot fetch {url}: {reason}", reason) from None
     if len(body) > MAX_BYTES:
-        raise FetchError(f"{url}: response larger than {MAX_BYTES // (1024 * 1024)} MB")
+        limit = f"{MAX_BYTES // (1024 * 1024)} MB" if MAX_BYTES >= 1024 * 1024 else f"{MAX_BYTES} bytes"
+        raise FetchError(f"{url}: response larger than {limit}", "too large")
     return FetchResponse(final, status, body, headers.get("Content-Type"), headers)
 
 

@@ -6,9 +6,15 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.asyncio import sleep
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.response import response_status_message
+from twisted.internet.defer import Deferred
 
 
 def retry_after_seconds(value: bytes | str | None) -> float | None:
@@ -80,3 +86,50 @@ class BackoffRetryMiddleware(RetryMiddleware):
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is not None:
             slot.delay = max(slot.delay, min(wait, self.max_delay))
+
+
+class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware with one repair: every request that arrives while a site's
+    robots.txt is still being fetched waits for the same answer.
+
+    Scrapy 2.19 hands the pending Deferred itself to each waiting request; the first waiter consumes
+    its result and every later one receives None, which the middleware reads as "no robots.txt, allow
+    everything" (scrapy/scrapy#6802 dropped the relay that used to prevent this). A crawl starting
+    several feeds and listing pages of one site at once would fetch disallowed ones. Here each waiter
+    gets a Deferred of its own, and a robots.txt that cannot be fetched answers every waiter too.
+    """
+
+    async def robot_parser(self, request: Request):  # type: ignore[no-untyped-def, override]
+        url = urlparse_cached(request)
+        netloc = url.netloc
+        known = self._parsers.get(netloc, _MISSING)
+        if isinstance(known, Deferred):
+            mine: Deferred = Deferred()
+
+            def relay(result):  # type: ignore[no-untyped-def]
+                mine.callback(result)
+                return result  # the next waiter gets the same parser
+
+            known.addBoth(relay)
+            return await maybe_deferred_to_future(mine)
+        if known is not _MISSING:
+            return known
+        pending: Deferred = Deferred()
+        self._parsers[netloc] = pending
+        robots_request = Request(f"{url.scheme}://{netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
+                                 meta={"dont_obey_robotstxt": True}, callback=NO_CALLBACK)
+        parser = None
+        try:
+            response = await self.crawler.engine.download_async(robots_request)
+            self._stats.inc_value("robotstxt/response_count")
+            # A missing robots.txt (4xx) or a broken server (5xx after retries) allows everything.
+            body = response.body if response.status < 400 else b""
+            parser = build_from_crawler(self._parserimpl, self.crawler, body)
+        except Exception as exc:  # noqa: BLE001 - an unreachable robots.txt restricts nothing
+            self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        self._parsers[netloc] = parser
+        pending.callback(parser)
+        return parser
+
+
+_MISSING = object()

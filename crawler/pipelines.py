@@ -22,12 +22,13 @@ class ArchivePipeline:
                 response_headers=item.response_headers, request_headers=item.request_headers,
                 extracted=item.extracted, kind=item.kind, source_organization=item.source_organization,
             )
-            if item.note != "no text":
-                # Remember the fetch so the next crawl does not fetch this article again. Written after
-                # the document: a crawl killed in between fetches the page once more, never loses it.
-                fetched_at = now_iso()
-                for url in {canonical_url(item.requested_url), canonical_url(item.url)}:
-                    archive.catalog.set_fetch_state(url, None, None, item.lastmod, fetched_at)
+            # Remember the fetch so the next crawl does not fetch this page again (pages without article
+            # text too: asking again each crawl would only pile up identical captures; a newer sitemap
+            # lastmod or --refresh still fetches them). Written after the capture: a crawl killed in
+            # between fetches the page once more, never loses it.
+            fetched_at = now_iso()
+            for url in {canonical_url(item.requested_url), canonical_url(item.url)}:
+                archive.catalog.set_fetch_state(url, None, None, item.lastmod, fetched_at)
         except (ArchiveError, OSError, sqlite3.Error) as exc:
             spider.record_failure(item.source, item.url, f"could not be archived: {exc}"[:300])
             spider.settle(parent, ok=False)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -63,7 +63,9 @@ def failure_reason(failure: Failure) -> str:
     if isinstance(exc, sx.UnsupportedURLSchemeError | sx.NotSupported):
         return f"not fetched: {text}"[:200] if text else "not fetched: unsupported URL"
     if isinstance(exc, sx.DownloadCancelledError | defer.CancelledError):
-        return f"download cancelled: {text}"[:200] if text else "download cancelled"
+        # Scrapy's HTTP handler cancels a download for one reason: the body outgrew DOWNLOAD_MAXSIZE
+        # (downloads cut short by a stopping crawl are not reported; see ArchiveSpider.on_error).
+        return _SIZE_REASON
     if isinstance(exc, sx.DownloadFailedError | tx.ConnectError):
         return f"download failed: {text}"[:200] if text else "download failed"
     return f"{name}: {text}"[:200] if text else name
@@ -84,12 +86,15 @@ class _Node:
 
     url: str
     parent: str | None
+    role: str = "feed"
+    source: str = ""
     pending: int = 0
+    found: int = 0  # article URLs it led to, archived before or not
+    fallback: Callable[[], list[Request]] | None = None  # more requests to try when it led to none
     complete: bool = True  # False once a child failed for a passing reason or was left for later
     sealed: bool = False  # every child request has been created
     validators: tuple[str | None, str | None] | None = None
     settled: bool = False
-    children: set[str] = field(default_factory=set)
 
 
 class ArchiveSpider(scrapy.Spider):
@@ -131,7 +136,7 @@ class ArchiveSpider(scrapy.Spider):
                            parent: str | None = None) -> Request | None:
         if url in self.nodes:
             return None  # two sources (or a sitemap index and a source) naming the same feed
-        self.nodes[url] = _Node(url, parent)
+        self.nodes[url] = _Node(url, parent, role, source.id)
         if parent is not None:
             self.nodes[parent].pending += 1
         headers = {}
@@ -170,10 +175,21 @@ class ArchiveSpider(scrapy.Spider):
     def _maybe_done(self, node: _Node) -> None:
         if node.settled or not node.sealed or node.pending > 0:
             return
+        if node.found == 0 and node.fallback is not None:
+            fallback, node.fallback = node.fallback, None
+            for request in fallback():
+                self.crawler.engine.crawl(request)
+            if node.pending > 0:
+                return
         node.settled = True
+        if node.role == "home" and node.found == 0 and node.complete:
+            self.record_failure(node.source, node.url, "no feed, sitemap or article links found from the homepage")
         if node.complete and node.validators is not None:
             etag, modified = node.validators
             self.archive.catalog.set_fetch_state(node.url, etag, modified, None, _now())
+        parent = self.nodes.get(node.parent) if node.parent else None
+        if parent is not None:
+            parent.found += node.found
         self.settle(node.parent, node.complete)
 
     def _keep_validators(self, response: Response) -> None:
@@ -189,7 +205,10 @@ class ArchiveSpider(scrapy.Spider):
         source = response.meta["source"]
         node = response.meta["node"]
         if response.status == 304:
-            self._seal(node)  # unchanged since a crawl that archived everything it listed
+            # Unchanged since a crawl that archived everything it listed: it does lead to articles
+            # (so a homepage is not read as a listing page instead).
+            self.nodes[node].found += 1
+            self._seal(node)
             return False
         if response.status >= 400:
             reason = f"HTTP {response.status}"
@@ -273,8 +292,14 @@ class ArchiveSpider(scrapy.Spider):
             return
         source = self.sources[response.meta["source"]]
         node = response.meta["node"]
-        feeds = [f for f in discovery.feed_links(response.body, response.url, _content_type(response))
-                 if source.allows(f)]
+        ctype = _content_type(response)
+        feeds = [f for f in discovery.feed_links(response.body, response.url, ctype) if source.allows(f)]
+        # When no feed or sitemap leads anywhere, the homepage itself is read as a listing page.
+        here = canonical_url(response.url)
+        links = [link for link in listing_links(response.body, response.url, ctype)
+                 if source.follows(link) and canonical_url(link) != here]
+        self.nodes[node].fallback = lambda: [
+            request for link in links for request in self._article_request(source, Entry(url=link), node)]
         requests: list[Request | None] = []
         if feeds:
             requests = [self._discovery_request(feed, source, "feed", parent=node) for feed in feeds[:3]]
@@ -297,6 +322,7 @@ class ArchiveSpider(scrapy.Spider):
         if key in self.seen:
             return
         self.seen.add(key)
+        self.nodes[parent].found += 1
         self.crawl_stats.add(source.id, "discovered")
         if not self.refresh:
             state = self.archive.catalog.fetch_state(key)
@@ -366,16 +392,23 @@ class ArchiveSpider(scrapy.Spider):
     # -- failures --------------------------------------------------------------------------------------
 
     def on_error(self, failure: Failure) -> None:
+        from twisted.internet import defer
+
         request = failure.request
         meta = request.meta
+        # The URL the feed or source listed, not the last hop of a redirect chain.
+        url = meta.get("redirect_urls", [request.url])[0]
+        engine = getattr(self.crawler, "engine", None) if hasattr(self, "crawler") else None
+        if engine is not None and not engine.running and failure.check(defer.CancelledError):
+            return  # cut short by Ctrl-C: not a failure of the site; the next crawl fetches it
         reason = failure_reason(failure)
         role = meta.get("role")
         if role == "article":
             self.crawl_stats.add(meta.get("source"), "fetched")
-            self._article_failed(meta.get("source"), request.url, reason, meta.get("parent"))
+            self._article_failed(meta.get("source"), url, reason, meta.get("parent"))
             return
         if not meta.get("probe"):
-            self.record_failure(meta.get("source"), request.url, reason)
+            self.record_failure(meta.get("source"), url, reason)
         node = meta.get("node")
         if node in self.nodes:
             self._seal(node, ok=bool(meta.get("probe")) or not is_transient(reason))
@@ -436,8 +469,12 @@ def _looks_binary(sample: bytes) -> bool:
         return False
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > 0.02 * len(sample)
+
+
+# C0 control characters that text does not use (tab, newlines, form feed and escape are left out).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 
 
 def _now() -> str:

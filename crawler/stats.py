@@ -14,6 +14,12 @@ class CrawlStats:
     counts: dict[str, Counter] = field(default_factory=dict)
     reasons: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     listener: Callable[[CrawlStats], None] | None = None
+    # Why the crawl ended: "finished" when everything was collected, "shutdown" after Ctrl-C.
+    finish_reason: str | None = None
+
+    @property
+    def interrupted(self) -> bool:
+        return self.finish_reason not in (None, "finished")
 
     def add(self, source: str, key: str, n: int = 1) -> None:
         self.counts.setdefault(source, Counter())[key] += n

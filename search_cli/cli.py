@@ -198,6 +198,8 @@ def crawl(ctx: click.Context, sources_file: Path | None, only: tuple[str, ...], 
         raise UserError("no sources to crawl (add one with `optout sources add URL`)")
     settings = {"DOWNLOAD_TIMEOUT": timeout} if timeout else None
     stats = _run_crawl(archive, sources, refresh, max_articles, settings)
+    if stats.interrupted:
+        click.echo("crawl stopped early: run the same command again to collect the rest", err=True)
     click.echo(f"{stats.total('new')} new and {stats.total('updated')} updated documents; "
                f"run `optout index` to make them searchable.")
 
