@@ -25,7 +25,7 @@ from typing import IO, Any
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "indexer" / "data"
 if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))
 
 from archive.urls import canonical_url, document_id  # noqa: E402
 
@@ -217,6 +217,10 @@ class Generator:
         self.tail = _pseudo_words(self.rng, 30_000)
         # Zipf-like weights for the long tail: a few invented words are common, most are rare.
         self.tail_cum = list(itertools.accumulate(1.0 / (rank + 10) for rank in range(len(self.tail))))
+        # The background vocabulary is Zipf-like too: a shuffled order decides which words are frequent.
+        self.common = list(COMMON)
+        self.rng.shuffle(self.common)
+        self.common_cum = list(itertools.accumulate(1.0 / (rank + 2) for rank in range(len(self.common))))
         busy = ("NY", "NJ", "CO", "WA", "FL", "MA", "IL", "CA", "TX")  # where opt-out made most news
         self.state_cum = list(itertools.accumulate(5 if s["code"] in busy else 1 for s in self.g.states))
 
@@ -234,7 +238,7 @@ class Generator:
             elif i == n // 3:
                 words.append(rng.choice(LINKS))
             else:
-                words.append(rng.choice(COMMON))
+                words.append(rng.choices(self.common, cum_weights=self.common_cum)[0])
         for w in tail:
             words.insert(rng.randrange(len(words) + 1), w.capitalize() if rng.random() < 0.5 else w)
         sentence = " ".join(words)
@@ -288,13 +292,14 @@ class Generator:
             quote["text"] = rng.choice(QUOTE_OPENERS) + (f", {tail}" if tail else "") + "."
             quotes.append(quote)
 
+        topics = rng.sample(SENTENCES, 8)  # what this article is about, so topical words are not everywhere
         paragraphs: list[str] = []
         pending = list(quotes)
         count = 0
         while count < self.words:
             sentences = []
             for _ in range(rng.randint(2, 5)):
-                sentences.append(fill(rng.choice(SENTENCES)) if rng.random() < 0.45 else self._filler())
+                sentences.append(fill(rng.choice(topics)) if rng.random() < 0.45 else self._filler())
             paragraph = " ".join(sentences)
             if pending and rng.random() < 0.5:
                 q = pending.pop(0)
