@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from archive import Archive
@@ -103,19 +107,9 @@ def parse_date(text: str | None, end: bool = False) -> datetime | None:
 class Resolver:
     """Turns what users type for organizations, states and tests into canonical names (aliases and all)."""
 
-    def __init__(self) -> None:
-        from indexer.gazetteer import default
-
-        g = default()
-        self.orgs = {n.lower(): o.name for o in g.organizations.values() for n in (o.name, o.full_name, *o.aliases)}
-        for o in g.organizations.values():
-            self.orgs[o.name.lower()] = o.name
-        self.states = {s.code.lower(): s.code for s in g.states.values()}
-        self.states.update({s.name.lower(): s.code for s in g.states.values()})
-        self.states.update({a.lower(): s.code for s in g.states.values() for a in s.ap})
-        self.tests = {n.lower(): t.name for t in g.tests.values() for n in (t.name, t.full_name, *t.aliases)}  # noqa: E501
-        for t in g.tests.values():
-            self.tests[t.name.lower()] = t.name
+    def __init__(self, tables: dict[str, dict[str, str]] | None = None) -> None:
+        tables = tables if tables is not None else alias_tables()
+        self.orgs, self.states, self.tests = tables["orgs"], tables["states"], tables["tests"]
 
     def resolve(self, kind: str, value: str) -> str:
         table = {"org": self.orgs, "state": self.states, "test": self.tests}[kind]
@@ -129,6 +123,54 @@ class Resolver:
         close = difflib.get_close_matches(key, list(table), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(sorted({table[c] for c in close}))}?" if close else ""
         raise QueryError(f"unknown {kind} {value!r}{hint}")
+
+
+def alias_tables() -> dict[str, dict[str, str]]:
+    """What users may type for organizations, states and tests (lowercased) -> canonical names."""
+    from indexer.gazetteer import default
+
+    g = default()
+    orgs = {n.lower(): o.name for o in g.organizations.values() for n in (o.name, o.full_name, *o.aliases)}
+    for o in g.organizations.values():
+        orgs[o.name.lower()] = o.name
+    states = {s.code.lower(): s.code for s in g.states.values()}
+    states.update({s.name.lower(): s.code for s in g.states.values()})
+    states.update({a.lower(): s.code for s in g.states.values() for a in s.ap})
+    tests = {n.lower(): t.name for t in g.tests.values() for n in (t.name, t.full_name, *t.aliases)}  # noqa: E501
+    for t in g.tests.values():
+        tests[t.name.lower()] = t.name
+    return {"orgs": orgs, "states": states, "tests": tests}
+
+
+def _gazetteer_digest() -> str:
+    from importlib import resources
+
+    from indexer.gazetteer import FILES
+
+    digest = hashlib.sha1()
+    for name in FILES:
+        digest.update(resources.files("indexer").joinpath(f"data/{name}").read_bytes())
+    return digest.hexdigest()
+
+
+def cached_alias_tables(path: Path) -> dict[str, dict[str, str]]:
+    """alias_tables() kept as JSON beside the index: reading it takes about a millisecond, parsing and
+    validating the gazetteer's TOML about 50. Rebuilt whenever the gazetteer files change."""
+    version = _gazetteer_digest()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") == version:
+            return data
+    except (OSError, ValueError):
+        pass
+    data = {"version": version, **alias_tables()}
+    try:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only data dir only loses the cache
+    return data
 
 
 def split_query(text: str, filters: Filters, resolver: Resolver) -> tuple[str, list[str]]:
@@ -196,7 +238,7 @@ class Searcher:
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
-            self._resolver = Resolver()
+            self._resolver = Resolver(cached_alias_tables(self.archive.index_dir / "aliases.json"))
         return self._resolver
 
     def filters(self, *, orgs: list[str] = (), states: list[str] = (), tests: list[str] = (), kinds: list[str] = (),
@@ -212,10 +254,12 @@ class Searcher:
         return f
 
     def search(self, text: str, filters: Filters, *, sort: str = "relevance", limit: int = 10, page: int = 1,
-               fold: bool = True, facets: bool = True) -> Results:
-        """Documents matching ``text`` within ``filters``."""
+               fold: bool = True, facets: bool = True, suggest: bool = True) -> Results:
+        """Documents matching ``text`` within ``filters``. Without ``facets`` only the top of the ranking
+        is collected and ``total`` counts the collected hits (a lower bound); ``suggest`` spell-checks
+        queries that find nothing."""
         text = _check(text, limit, page)
-        text, titles = split_query(text, filters, self.resolver)
+        text, titles = split_query(text, filters, self.resolver) if _FIELD.search(text) else (text, [])
         ix = self.index.open(DOCS)
         with ix.searcher() as searcher:
             schema = ix.schema
@@ -234,8 +278,11 @@ class Searcher:
             if sort == "date":
                 kwargs.update(sortedby="published", reverse=True)
             wanted = page * limit
-            results = searcher.search(query, limit=None if fold or facets else wanted, terms=True, **kwargs)
-            total = len(results)
+            # Facets need every match; otherwise score only the top, with room for folded near-duplicates.
+            window = None if facets else (wanted * 2 + 20 if fold else wanted)
+            results = searcher.search(query, limit=window, **kwargs)
+            # Counting every match means scoring them all (twice over with a filter): only facets need it.
+            total = len(results) if facets else results.scored_length()
             hits: list[Hit] = []
             seen_dups: dict[str, Hit] = {}
             facet_counts: dict[str, dict[str, int]] = {"organizations": {}, "states": {}, "tests": {}, "kind": {}}
@@ -264,7 +311,7 @@ class Searcher:
             page_hits = hits[(page - 1) * limit: page * limit]
             self._snippets(page_hits, query)
             suggestion = None
-            if total == 0 and text.strip():
+            if suggest and total == 0 and text.strip():
                 corrected = searcher.correct_query(query, text)
                 if corrected.string and corrected.string.strip() != text.strip():
                     suggestion = corrected.string
@@ -308,7 +355,7 @@ class Searcher:
     def quotes(self, text: str, filters: Filters, *, sort: str = "relevance", limit: int = 10, page: int = 1) -> Results:
         """Quotes matching ``text`` within ``filters`` (speaker and organization included)."""
         text = _check(text, limit, page)
-        text, _titles = split_query(text, filters, self.resolver)
+        text, _titles = split_query(text, filters, self.resolver) if _FIELD.search(text) else (text, [])
         ix = self.index.open(QUOTES)
         with ix.searcher() as searcher:
             query = parse_text_query(ix.schema, _sanitize(text), ["text", "speaker"])

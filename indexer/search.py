@@ -156,17 +156,22 @@ class SearchIndex:
     @contextmanager
     def writers(self, timeout: float = 0.0, bulk: bool = False) -> Iterator[tuple[Any, Any]]:
         """Writers for both indexes; IndexBusy when another process holds them."""
-        opts: dict[str, Any] = {"timeout": timeout}
+        # Plain (not compound) segment files: Whoosh copies every part of a compound segment into memory
+        # each time the index is opened (about 70 ms per search at 20,000 documents), and assembling the
+        # compound file adds to every commit.
+        opts: dict[str, Any] = {"timeout": timeout, "compound": False}
+        # Bulk writes: larger pools spill fewer sorted runs to disk (20,000 documents: 121 s at 256 MB,
+        # 92 s at 1024 MB for documents and 512 MB for quotes).
         if bulk and (os.cpu_count() or 1) > 1:
-            opts.update(procs=2, multisegment=True, limitmb=256)
+            opts.update(procs=2, multisegment=True, limitmb=1024)
         elif bulk:
-            opts.update(limitmb=256)
+            opts.update(limitmb=1024)
         try:
             dw = self.open(DOCS).writer(**opts)
         except LockError:
             raise IndexBusy("the index is busy: another `optout index` is writing it; try again when it ends") from None
         try:
-            qw = self.open(QUOTES).writer(timeout=timeout, limitmb=128)
+            qw = self.open(QUOTES).writer(timeout=timeout, limitmb=512 if bulk else 128, compound=False)
         except LockError:
             dw.cancel()
             raise IndexBusy("the index is busy: another `optout index` is writing it; try again when it ends") from None
@@ -248,8 +253,10 @@ def parse_text_query(schema: Any, text: str, fields: list[str]) -> Query:
     phrases, AND/OR/NOT and title: from Whoosh's parser."""
     if not text.strip():
         return Every()
-    parser = MultifieldParser(fields, schema, group=OrGroup.factory(0.9)) if len(fields) > 1 else \
-        QueryParser(fields[0], schema, group=OrGroup.factory(0.9))
+    # Plain OR: Whoosh's coordination bonus (OrGroup.factory) counts the query terms present in each
+    # segment, so the same document scored differently depending on which segment a rebuild put it in.
+    parser = MultifieldParser(fields, schema, group=OrGroup) if len(fields) > 1 else \
+        QueryParser(fields[0], schema, group=OrGroup)
     return parser.parse(text)
 
 

@@ -268,9 +268,9 @@ def _searcher(ctx: click.Context) -> Any:
 
     archive = _archive(ctx)
     searcher = Searcher(archive)
-    if not searcher.index.exists() or not searcher.index.healthy():
-        if searcher.index.exists():
-            raise click.ClickException("the search index cannot be read: run `optout index --rebuild`")
+    # Only existence is checked here: opening both indexes to test their health costs a full extra open;
+    # a damaged index surfaces as IndexMissing when the search opens it (see _query_error).
+    if not searcher.index.exists():
         if archive.catalog.count() == 0:
             raise click.ClickException("the archive is empty: run `optout crawl` then `optout index`, "
                                        "or `optout demo` to try the sample web")
@@ -279,10 +279,12 @@ def _searcher(ctx: click.Context) -> Any:
 
 
 def _query_error(exc: Exception) -> None:
-    from indexer.query import QueryError
+    from indexer.query import IndexMissing, QueryError
 
     if isinstance(exc, QueryError):
         raise UserError(str(exc)) from None
+    if isinstance(exc, IndexMissing):
+        raise click.ClickException(str(exc)) from None
     raise exc
 
 
@@ -306,7 +308,9 @@ def search(ctx: click.Context, query: tuple[str, ...], orgs: tuple[str, ...], st
     try:
         filters = searcher.filters(orgs=orgs, states=states, tests=tests, kinds=kinds, sources=sources,
                                    since=since, until=until)
-        results = searcher.search(" ".join(query), filters, sort=sort, limit=limit, page=page, fold=not no_fold)
+        # Facets and spelling suggestions are only printed in tables: JSON/CSV output skips their cost.
+        results = searcher.search(" ".join(query), filters, sort=sort, limit=limit, page=page, fold=not no_fold,
+                                  facets=fmt == "table", suggest=fmt == "table")
     except Exception as exc:  # noqa: BLE001 - library errors become messages
         _query_error(exc)
     _print_hits(results, fmt)
