@@ -263,7 +263,9 @@ class Searcher:
         ix = self.index.open(DOCS)
         with ix.searcher() as searcher:
             schema = ix.schema
-            query = parse_text_query(schema, _sanitize(text), ["title", "body", "entities"])
+            if "content" not in schema.names():
+                raise IndexMissing("the search index was written by another version: run `optout index --rebuild`")
+            query = parse_text_query(schema, _sanitize(text), ["content"])
             boosts = self._boosts(text)
             if boosts and text.strip():
                 from whoosh.query import Or
@@ -344,7 +346,7 @@ class Searcher:
             return
         from whoosh import highlight
 
-        terms = {t for f, t in query.iter_all_terms() if f in ("body", "title", "entities")}
+        terms = {t for f, t in query.iter_all_terms() if f in ("content", "title")}
         words = {t.decode() if isinstance(t, bytes) else t for t in terms}
         for hit in hits:
             row = self.archive.catalog.document_row(hit.id)
