@@ -143,14 +143,14 @@ def alias_tables() -> dict[str, dict[str, str]]:
 
 
 def _gazetteer_digest() -> str:
+    """Changes whenever a gazetteer file changes (size and modification time: no need to read them)."""
     from importlib import resources
 
-    from indexer.gazetteer import FILES
-
-    digest = hashlib.sha1()
-    for name in FILES:
-        digest.update(resources.files("indexer").joinpath(f"data/{name}").read_bytes())
-    return digest.hexdigest()
+    parts = []
+    for name in ("organizations.toml", "people.toml", "states.toml", "tests.toml"):
+        stat = os.stat(str(resources.files("indexer").joinpath(f"data/{name}")))
+        parts.append(f"{name}:{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
 
 
 def cached_alias_tables(path: Path) -> dict[str, dict[str, str]]:
