@@ -187,7 +187,7 @@ class Archive:
             n += 1
         return n
 
-    def import_jsonl(self, lines: IO[str], name: str = "<stdin>", batch: int = 2000) -> int:
+    def import_jsonl(self, lines: IO[str], name: str = "<stdin>") -> int:
         """Import documents exported by export_jsonl. Every line is checked before anything is written,
         and all of them are written in one transaction: a bad line leaves the archive untouched."""
         docs = [_parse_import_line(line, name, number) for number, line in enumerate(lines, 1) if line.strip()]

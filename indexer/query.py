@@ -317,9 +317,6 @@ class Searcher:
                 corrected = searcher.correct_query(query, text)
                 if corrected.string and corrected.string.strip() != text.strip():
                     suggestion = corrected.string
-            for counts in facet_counts.values():
-                for key in list(counts):
-                    counts[key] = counts[key]
             return Results(total=total, hits=page_hits, facets={k: dict(sorted(v.items(), key=lambda kv: -kv[1]))
                                                                 for k, v in facet_counts.items()} if facets else {},
                            suggestion=suggestion)
@@ -344,15 +341,12 @@ class Searcher:
         """Highlighted fragments from the archived text (the index does not store bodies)."""
         if not hits:
             return
-        from whoosh import highlight
-
         terms = {t for f, t in query.iter_all_terms() if f in ("content", "title")}
         words = {t.decode() if isinstance(t, bytes) else t for t in terms}
         for hit in hits:
             row = self.archive.catalog.document_row(hit.id)
             text = row["text"] if row else ""
             hit.snippet = _snippet(text, words)
-        del highlight
 
     def quotes(self, text: str, filters: Filters, *, sort: str = "relevance", limit: int = 10, page: int = 1) -> Results:
         """Quotes matching ``text`` within ``filters`` (speaker and organization included)."""

@@ -421,8 +421,6 @@ class QuoteExtractor:
             name = self._clean_name(raw)
             if not name or len(name.split()) < 2 or len(name.split()) > 4:
                 continue
-            if m.start() > 0 and text[m.start() - 1] in "“\"" and False:
-                continue
             doc.person_mentions.append((m.start(), name))
             if name not in doc.people:
                 app = text[m.end(): m.end() + 160]

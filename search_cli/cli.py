@@ -518,8 +518,8 @@ def extract(inputs: tuple[str, ...], fmt: str, kind: str | None) -> None:
     else:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
-    if any("error" in r for r in rows) and all("error" in r for r in rows):
-        sys.exit(1)
+    if all("error" in r for r in rows):
+        sys.exit(1)  # nothing could be read at all
 
 
 # -- sources -------------------------------------------------------------------------------------------
