@@ -280,36 +280,35 @@ class Searcher:
             if sort == "date":
                 kwargs.update(sortedby="published", reverse=True)
             wanted = page * limit
-            # Facets need every match; otherwise score only the top, with room for folded near-duplicates.
-            window = None if facets else (wanted * 2 + 20 if fold else wanted)
+            # Score only the top of the ranking, with room for folded near-duplicates.
+            window = wanted * 2 + 20 if fold else wanted
             results = searcher.search(query, limit=window, **kwargs)
-            # Counting every match means scoring them all (twice over with a filter): only facets need it.
-            total = len(results) if facets else results.scored_length()
+            facet_counts: dict[str, dict[str, int]] = {}
+            if facets:
+                # Counting every match needs no scores: docnum sets from the inverted index.
+                matched = _matching_docs(searcher, query, kwargs["filter"], kwargs["mask"])
+                total = len(matched)
+                facet_counts = self._facet_counts(searcher, matched)
+            else:
+                total = results.scored_length()
             hits: list[Hit] = []
             seen_dups: dict[str, Hit] = {}
-            facet_counts: dict[str, dict[str, int]] = {"organizations": {}, "states": {}, "tests": {}, "kind": {}}
             for r in results:
-                if facets:
-                    for name in ("organizations", "states", "tests"):
-                        for v in filter(None, (r.get(name) or "").split(",")):
-                            facet_counts[name][v] = facet_counts[name].get(v, 0) + 1
-                    facet_counts["kind"][r["kind"]] = facet_counts["kind"].get(r["kind"], 0) + 1
                 dup = r.get("dup_of")
                 if fold and dup and dup in seen_dups:
                     seen_dups[dup].folded.append(r["id"])
                     continue
-                if len(hits) < wanted:
-                    hit = Hit(id=r["id"], url=r["url"], title=r.get("title"),
-                              published=r["published"].date().isoformat() if r.get("published") else None,
-                              score=round(r.score or 0.0, 3), source=r.get("source"), kind=r.get("kind"),
-                              organizations=_split(r.get("organizations")), states=_split(r.get("states")),
-                              tests=_split(r.get("tests")))
-                    hits.append(hit)
-                    seen_dups[r["id"]] = hit
-                    if dup:
-                        seen_dups[dup] = hit
-                elif not facets:
+                if len(hits) >= wanted:
                     break
+                hit = Hit(id=r["id"], url=r["url"], title=r.get("title"),
+                          published=r["published"].date().isoformat() if r.get("published") else None,
+                          score=round(r.score or 0.0, 3), source=r.get("source"), kind=r.get("kind"),
+                          organizations=_split(r.get("organizations")), states=_split(r.get("states")),
+                          tests=_split(r.get("tests")))
+                hits.append(hit)
+                seen_dups[r["id"]] = hit
+                if dup:
+                    seen_dups[dup] = hit
             page_hits = hits[(page - 1) * limit: page * limit]
             self._snippets(page_hits, query)
             suggestion = None
@@ -317,9 +316,24 @@ class Searcher:
                 corrected = searcher.correct_query(query, text)
                 if corrected.string and corrected.string.strip() != text.strip():
                     suggestion = corrected.string
-            return Results(total=total, hits=page_hits, facets={k: dict(sorted(v.items(), key=lambda kv: -kv[1]))
-                                                                for k, v in facet_counts.items()} if facets else {},
-                           suggestion=suggestion)
+            return Results(total=total, hits=page_hits, facets=facet_counts, suggestion=suggestion)
+
+    def _facet_counts(self, searcher: Any, matched: set[int]) -> dict[str, dict[str, int]]:
+        """Organizations, states, tests and kinds over the whole result set, most frequent first."""
+        names = {"organizations": self.resolver.orgs, "tests": self.resolver.tests}
+        out: dict[str, dict[str, int]] = {}
+        for fieldname in ("organizations", "states", "tests", "kind"):
+            counts: dict[str, int] = {}
+            if matched:
+                for term in searcher.lexicon(fieldname):
+                    value = term.decode() if isinstance(term, bytes) else term
+                    n = sum(1 for d in searcher.postings(fieldname, term).all_ids() if d in matched)
+                    if n:
+                        label = names[fieldname].get(value, value) if fieldname in names else \
+                            value.upper() if fieldname == "states" else value
+                        counts[label] = n
+            out[fieldname] = dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+        return out
 
     def _boosts(self, text: str) -> list[Any]:
         """Optional scoring terms for organizations, states, tests, kinds and years named in free text."""
@@ -369,6 +383,19 @@ class Searcher:
                     source=r.get("source"), score=round(r.score or 0.0, 3),
                     captured_at=row["captured_at"] if row else None))
             return Results(total=results.total, hits=hits)
+
+
+def _matching_docs(searcher: Any, query: Any, filter_q: Any, mask_q: Any) -> set[int]:
+    """Document numbers of every match, within the filter and outside the mask, deleted ones left out."""
+    matched = set(searcher.docs_for_query(query))
+    if filter_q is not None:
+        matched &= set(searcher.docs_for_query(filter_q))
+    if mask_q is not None:
+        matched -= set(searcher.docs_for_query(mask_q))
+    reader = searcher.reader()
+    if reader.has_deletions():
+        matched = {d for d in matched if not reader.is_deleted(d)}
+    return matched
 
 
 def _check(text: str, limit: int, page: int) -> str:
