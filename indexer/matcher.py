@@ -108,6 +108,5 @@ def _sizes(table: dict[str, str]) -> dict[str, tuple[int, ...]]:
 
 
 def _tokenize_uncached(text: str) -> tuple[list[re.Match[str]], list[str], list[str]]:
-    matches = list(_TOKEN.finditer(text))
-    words = [m.group() for m in matches]
-    return matches, words, [w.lower() for w in words]
+    """tokenize() without its cache, for short strings that would only evict whole documents from it."""
+    return tokenize.__wrapped__(text)
