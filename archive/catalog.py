@@ -283,6 +283,11 @@ class Catalog:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def source_names(self) -> dict[str, str]:
+        """Source id -> display name, for the sources whose name the catalog knows (citations)."""
+        rows = self.conn.execute("SELECT id, name FROM sources WHERE name IS NOT NULL AND name != ''").fetchall()
+        return {r["id"]: r["name"] for r in rows}
+
 
 def _signed64(value: int | None) -> int | None:
     # SQLite integers are signed 64-bit; simhashes are unsigned.

@@ -1,38 +1,41 @@
-"""Citations for quotes and documents (APA, MLA, Chicago), with the date the page was archived."""
+"""Citations for quotes and documents: the APA 7, MLA 9 and Chicago 17 styles live in indexer.citations.
+
+This module keeps the old entry point, ``citation(hit, style)``, for callers that only have a search hit.
+With the archive at hand, build a Reference with ``indexer.citations.build.ReferenceBuilder`` instead: it
+knows the authors and the publication's name.
+"""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"]
-_MLA_MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+from indexer.citations import STYLES, Reference, format_citation, reference_from_document
 
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
+__all__ = ["STYLES", "Reference", "citation", "format_citation"]
 
 
-def citation(hit: Any, style: str) -> str:
-    """A citation of the page a quote comes from; the archive date says when the copy was taken."""
-    title = hit.title or "(untitled)"
-    site = urlsplit(hit.url).hostname or ""
-    published = _date(hit.published)
-    archived = _date(getattr(hit, "captured_at", None))
-    speaker = hit.speaker or hit.speaker_org or site
-    if style == "apa":
-        when = f"{published.year}, {_MONTHS[published.month - 1]} {published.day}" if published else "n.d."
-        got = f" Archived {_MONTHS[archived.month - 1]} {archived.day}, {archived.year}." if archived else ""
-        return f"{site}. ({when}). {title}. {hit.url}{got} [Quote: {speaker}]"
-    if style == "mla":
-        when = f"{published.day} {_MLA_MONTHS[published.month - 1]} {published.year}, " if published else ""
-        got = f" Accessed {archived.day} {_MLA_MONTHS[archived.month - 1]} {archived.year}." if archived else ""
-        return f"\"{title}.\" {site}, {when}{hit.url}.{got} Quoting {speaker}."
-    when = f"{_MONTHS[published.month - 1]} {published.day}, {published.year}" if published else "n.d."
-    got = f" Archived {_MONTHS[archived.month - 1]} {archived.day}, {archived.year}." if archived else ""
-    return f"{speaker}, quoted in \"{title},\" {site}, {when}, {hit.url}.{got}"
+def citation(item: Any, style: str, publication: str | None = None) -> str:
+    """The citation of a Reference, a Document or a quote hit in ``style`` (apa, mla, chicago, chicago-note)."""
+    if not isinstance(item, Reference):
+        item = reference_from_document(_as_document(item), publication)
+    return format_citation(item, style)
+
+
+class _HitDocument:
+    """A quote hit seen as the document it comes from (hits carry no authors)."""
+
+    def __init__(self, hit: Any):
+        self.id = getattr(hit, "doc_id", None) or getattr(hit, "id", "")
+        self.url = getattr(hit, "url", "")
+        self.canonical_url = getattr(hit, "canonical_url", None)
+        self.kind = getattr(hit, "kind", None) or "news"
+        self.title = getattr(hit, "title", None)
+        self.authors = list(getattr(hit, "authors", None) or [])
+        self.published = getattr(hit, "published", None)
+        self.captured_at = getattr(hit, "captured_at", None)
+        self.language = getattr(hit, "language", None)
+        self.source_organization = getattr(hit, "source_organization", None)
+
+
+def _as_document(item: Any) -> Any:
+    return item if hasattr(item, "authors") and hasattr(item, "kind") else _HitDocument(item)

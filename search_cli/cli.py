@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from search_cli.output import FORMATS
+from search_cli.refs import CITE_STYLES, REF_FORMATS
 
 DATA_HELP = "Data directory (default: $OPTOUT_HOME, else your user data folder)."
 
@@ -348,8 +349,10 @@ def _print_hits(results: Any, fmt: str) -> None:
 @click.argument("query", nargs=-1)
 @click.option("--speaker", "speakers", multiple=True, help="Speaker name (or surname), repeatable.")
 @filter_options
-@click.option("--cite", type=click.Choice(["apa", "mla", "chicago"]), help="Print a citation for each quote.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--cite", type=click.Choice(CITE_STYLES),
+              help="Print a citation of each quote's document (APA 7, MLA 9, Chicago 17 bibliography or note).")
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, *REF_FORMATS]), default="table", show_default=True,
+              help="csl-json, bibtex and ris: the quoted documents for Zotero and other reference managers.")
 @click.pass_context
 def quotes(ctx: click.Context, query: tuple[str, ...], speakers: tuple[str, ...], orgs: tuple[str, ...],
            states: tuple[str, ...], tests: tuple[str, ...], kinds: tuple[str, ...], sources: tuple[str, ...],
@@ -363,13 +366,17 @@ def quotes(ctx: click.Context, query: tuple[str, ...], speakers: tuple[str, ...]
         results = searcher.quotes(" ".join(query), filters, sort=sort, limit=limit, page=page)
     except Exception as exc:  # noqa: BLE001
         _query_error(exc)
-    _print_quotes(results, fmt, cite)
+    _print_quotes(results, fmt, cite, searcher.archive)
 
 
-def _print_quotes(results: Any, fmt: str, cite: str | None) -> None:
-    from indexer.citation import citation
+def _print_quotes(results: Any, fmt: str, cite: str | None, archive: Any = None) -> None:
+    from search_cli import refs
 
-    rows = [h.to_dict() | ({"citation": citation(h, cite)} if cite else {}) for h in results.hits]
+    if fmt in REF_FORMATS:
+        refs.write_quote_references(archive, results.hits, fmt)
+        return
+    cites = refs.quote_citations(archive, results.hits, cite) if cite else []
+    rows = [h.to_dict() | ({"citation": cites[i]} if cite else {}) for i, h in enumerate(results.hits)]
     if fmt != "table":
         from search_cli.output import dump
 
@@ -476,13 +483,19 @@ def show(ctx: click.Context, id_or_url: str, raw: bool, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", *REF_FORMATS]), default="jsonl", show_default=True,
+              help="jsonl: documents with tags and quotes; csl-json, bibtex, ris: references for Zotero and others.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default stdout).")
 @click.pass_context
 def export(ctx: click.Context, fmt: str, output: Any) -> None:
-    """Export every document with its tags and quotes, one JSON object per line."""
+    """Export every document with its tags and quotes, one JSON object per line (or as references)."""
     archive = _archive(ctx)
-    n = archive.export_jsonl(output)
+    if fmt in REF_FORMATS:
+        from search_cli.refs import export_references
+
+        n = export_references(archive, fmt, output)
+    else:
+        n = archive.export_jsonl(output)
     if output is not sys.stdout:
         click.echo(f"exported {n} documents", err=True)
 
