@@ -78,7 +78,8 @@ def test_quotes_json_and_citation(data):
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)
     assert hits and {"text", "speaker", "speaker_org", "url", "title", "published"} <= set(hits[0])
-    assert "Archived" in hits[0]["citation"]
+    # A citation a reporter can paste: no home-made parts, no host name as the publication (issue 10).
+    assert all("Archived" not in h["citation"] and "[Quote" not in h["citation"] for h in hits)
 
 
 def test_show_text_json_raw_and_unknown(data):
