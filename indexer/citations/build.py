@@ -146,12 +146,14 @@ class ReferenceBuilder:
             text = clean_text(hit.text)
             who = ", ".join(p for p in (hit.speaker, hit.speaker_org) if p)
             order.setdefault(hit.doc_id, []).append(f"“{text}”" + (f" ({who})" if who else ""))
+        from archive.errors import NotFound
+
         refs = []
         for doc_id, quotes in order.items():
             try:
                 refs.append(self.for_id(doc_id, quotes))
-            except LookupError:
-                continue
+            except NotFound:
+                continue  # the index names a document the catalog no longer has
         return refs
 
     def all_documents(self) -> Iterator[Reference]:
