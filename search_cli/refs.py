@@ -37,10 +37,13 @@ def builder(archive: Any) -> Any:
 
 
 def quote_citations(archive: Any, hits: Iterable[Any], style: str) -> list[str]:
-    """One citation per quote hit: of the document the quote comes from, with its authors and publication."""
+    """One citation per quote hit: of the document the quote comes from, with its authors and publication
+    (without the archive, only what the hit itself knows)."""
     from archive.errors import ArchiveError
     from indexer.citation import citation
 
+    if archive is None:
+        return [citation(hit, style) for hit in hits]
     build = builder(archive)
     refs: dict[str, Any] = {}
     out = []
