@@ -175,7 +175,7 @@ class Archive:
         if not caps:
             raise NotFound(f"document {doc_id} has no archived capture (it was imported)")
         cap = caps[-1]
-        return self.warc.read(cap.warc_file, cap.warc_offset)
+        return self.warc.read(cap.warc_file, cap.warc_offset, sha1=cap.sha1, length=cap.length)
 
     # -- exchange ----------------------------------------------------------------------------------
 
