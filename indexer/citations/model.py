@@ -142,6 +142,7 @@ def _parse_vocabulary(text: str, file: str) -> list[str]:
     return [w.strip().lower() for w in words]
 
 
+@lru_cache(maxsize=8192)  # bylines repeat across an archive, and nameparser costs ~2 ms a name
 def parse_name(text: str, organizations: tuple[str, ...] = ()) -> Name | None:
     """A byline as a Name: a person split into family and given names, or an organization kept literal.
 
