@@ -158,3 +158,15 @@ def test_names_and_dates():
 def test_unknown_style_is_a_value_error():
     with pytest.raises(ValueError, match="unknown citation style"):
         format_citation(reference_from_document(doc(), None), "harvard")
+
+
+def test_the_vocabulary_file_is_validated_with_file_and_line():
+    from indexer.citations.model import CitationDataError, _parse_vocabulary
+
+    assert "union" in _parse_vocabulary('organization_words = ["Union"]\n', "f.toml")
+    with pytest.raises(CitationDataError, match=r"f\.toml:2: organization_words must be"):
+        _parse_vocabulary('# words\norganization_words = ["ok", 3]\n', "f.toml")
+    with pytest.raises(CitationDataError, match="unknown key 'extra'"):
+        _parse_vocabulary('organization_words = ["a"]\nextra = 1\n', "f.toml")
+    with pytest.raises(CitationDataError, match="TOML error"):
+        _parse_vocabulary("organization_words = [", "f.toml")
