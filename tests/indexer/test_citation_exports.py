@@ -10,7 +10,7 @@ import pytest
 from indexer.citations import reference_from_document
 from indexer.citations.exports import bibtex_key, to_csl, write_references
 
-SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "csl" / "csl-data.json"
+SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "csl" / "csl-items.schema.json"
 
 
 def doc(**over):

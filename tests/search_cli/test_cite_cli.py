@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from search_cli.cli import cli
 
-SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "csl" / "csl-data.json"
+SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "csl" / "csl-items.schema.json"
 
 
 @pytest.fixture(scope="module")
