@@ -16,9 +16,9 @@ from archive.errors import ArchiveError, ImportFormatError, NotFound
 from archive.model import KINDS, Capture, Document, Quote
 from archive.simhash import hamming, simhash
 from archive.urls import canonical_url, clean_url, document_id
+from archive.version import DISTRIBUTION
 from archive.warcstore import RawResponse, WarcStore, sha1_hex
 
-APP_NAME = "optout-archive"
 # Two texts whose 64-bit simhashes differ in at most this many bits are near-duplicates.
 NEAR_DUPLICATE_BITS = 3
 
@@ -35,7 +35,7 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         return Path(os.environ["OPTOUT_HOME"]).expanduser()
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir(APP_NAME, appauthor=False))
+    return Path(user_data_dir(DISTRIBUTION, appauthor=False))
 
 
 def prepare_data_dir(path: Path) -> Path:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive import Archive
+from archive.dates import year_of
 
 
 @dataclass
@@ -46,5 +47,5 @@ def timeline(archive: Archive, organization: str, since: str | None = None, unti
     entries.sort(key=lambda e: (e.date or "9999", e.kind, e.doc_id))
     per_year: dict[str, Counter] = {}
     for e in entries:
-        per_year.setdefault((e.date or "undated")[:4], Counter())[e.kind] += 1
+        per_year.setdefault(str(year_of(e.date) or "undated"), Counter())[e.kind] += 1
     return Timeline(organization, entries[:limit], {y: dict(c) for y, c in sorted(per_year.items())})

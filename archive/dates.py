@@ -1,0 +1,36 @@
+"""Reading the ISO dates the catalog stores ("2015", "2015-03", "2015-03-31", "2015-03-31T10:00:00Z").
+
+The catalog keeps a document's publication date as the page states it, in ISO form, at whatever
+precision the page gave. Everything on the catalog and index side reads those strings here, so one
+rule decides what counts as a year or a date. (Users' dates, "last spring" or "March 2015", are the
+query language's business.)
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+_YEAR = re.compile(r"^\s*(\d{4})")
+
+
+def year_of(value: str | None) -> int | None:
+    """The year an ISO date string begins with, or None when it does not begin with one."""
+    m = _YEAR.match(value or "")
+    return int(m.group(1)) if m else None
+
+
+def date_of(value: str | None) -> date | None:
+    """The calendar date of a full ISO date or date-time string; None for a year or month alone, or junk."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def datetime_of(value: str | None) -> datetime | None:
+    """Midnight (naive: the publisher's local date, never shifted) of ``date_of(value)``."""
+    day = date_of(value)
+    return datetime(day.year, day.month, day.day) if day else None
