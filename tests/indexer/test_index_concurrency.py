@@ -3,6 +3,7 @@
 Writers that are raced or signalled run as fresh processes; everything else runs in this process.
 """
 
+import fcntl
 import io
 import json
 import shutil
@@ -36,31 +37,41 @@ def test_second_writer_gets_a_clear_busy_message(data):
     assert invoke("index", "--rebuild", data_dir=data).returncode == 0
 
 
+def _writer_holds_the_lock(data) -> bool:
+    """True while an `optout index` holds data/index.lock (its whole run: tagging, writing, swapping)."""
+    with open(data / "index.lock", "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return False
+
+
 def test_search_while_index_rebuilds(data):
-    # Make the rebuild long enough to overlap with searches.
+    # Make the rebuild long enough to overlap with several searches.
     with Archive(data) as archive:
         rows = list(archive.documents())
         lines = []
-        for i in range(30):
+        for i in range(5):
             for doc in rows:
                 d = doc.export_dict() | {"id": f"{doc.id}-{i}", "url": f"{doc.url}?copy={i}",
                                          "canonical_url": f"{doc.canonical_url}?copy={i}"}
                 lines.append(json.dumps(d))
         archive.import_jsonl(io.StringIO("\n".join(lines)))
-    writer = popen_optout("index", "--rebuild", data_dir=data)
-    # Searches count once the new index is being written beside the old one (index.building exists).
-    building = data / "index.building"
+    # --wait: the writer retries should it meet this test's probe of the lock at the instant it starts.
+    writer = popen_optout("index", "--rebuild", "--wait", "30", data_dir=data)
     deadline = time.monotonic() + 120
-    while not building.exists() and writer.poll() is None and time.monotonic() < deadline:
+    while not _writer_holds_the_lock(data) and writer.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     during = 0
-    while writer.poll() is None and during < 10:
+    while _writer_holds_the_lock(data) and during < 10:
         result = invoke("search", "tests", "--format", "json", data_dir=data)
-        finished_meanwhile = writer.poll() is not None
+        still_rebuilding = _writer_holds_the_lock(data)
         assert "Traceback" not in result.stderr
         if result.returncode == 0:
             assert json.loads(result.stdout), "a search during the rebuild found nothing"
-            during += not finished_meanwhile
+            during += still_rebuilding
         else:  # only the instant of the swap may show no index
             assert result.returncode == 1 and "index" in result.stderr, result.stderr
     out, err = writer.communicate(timeout=120)
