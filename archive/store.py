@@ -204,6 +204,22 @@ def _parse_import_line(line: str, name: str, number: int) -> Document:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"{where}: not valid JSON ({exc.msg})") from None
+    _check_shape(data, where)
+    kind = data.get("kind") or "news"
+    quotes = _import_quotes(data, where)
+    canon = data.get("canonical_url") or canonical_url(data["url"])
+    return Document(
+        id=data["id"], url=data["url"], canonical_url=canon, source=data.get("source"), kind=kind,
+        title=data.get("title"), published=data.get("published"), authors=[str(a) for a in data.get("authors") or []],
+        language=data.get("language"), text=data["text"], captured_at=data.get("captured_at"),
+        organizations=list(data.get("organizations") or []), states=list(data.get("states") or []),
+        tests=list(data.get("tests") or []), quotes=quotes, near_duplicate_of=data.get("near_duplicate_of"),
+        updated_at=data.get("captured_at"),
+    )
+
+
+def _check_shape(data: Any, where: str) -> None:
+    """An object with the required strings, lists where lists belong and a known kind."""
     if not isinstance(data, dict):
         raise ImportFormatError(f"{where}: expected a JSON object")
     for key, typ in _REQUIRED.items():
@@ -215,18 +231,13 @@ def _parse_import_line(line: str, name: str, number: int) -> Document:
     kind = data.get("kind") or "news"
     if kind not in KINDS:
         raise ImportFormatError(f"{where}: unknown kind {kind!r}")
+
+
+def _import_quotes(data: dict[str, Any], where: str) -> list[Quote]:
     try:
         quotes = [Quote.from_dict(q) for q in data.get("quotes") or []]
     except (TypeError, AttributeError):
         raise ImportFormatError(f"{where}: malformed quotes") from None
     if any(not isinstance(q.text, str) for q in quotes):
         raise ImportFormatError(f"{where}: a quote has no text")
-    canon = data.get("canonical_url") or canonical_url(data["url"])
-    return Document(
-        id=data["id"], url=data["url"], canonical_url=canon, source=data.get("source"), kind=kind,
-        title=data.get("title"), published=data.get("published"), authors=[str(a) for a in data.get("authors") or []],
-        language=data.get("language"), text=data["text"], captured_at=data.get("captured_at"),
-        organizations=list(data.get("organizations") or []), states=list(data.get("states") or []),
-        tests=list(data.get("tests") or []), quotes=quotes, near_duplicate_of=data.get("near_duplicate_of"),
-        updated_at=data.get("captured_at"),
-    )
+    return quotes
