@@ -3,7 +3,8 @@
 - imports flow one way: search_cli -> crawler, indexer, archive; crawler -> archive; indexer -> archive
   (crawler and indexer never import each other; archive imports none of them);
 - only the search backend imports whoosh;
-- only the catalog runs SQL (no execute/executemany/executescript, no reaching for ``catalog.conn``).
+- only the catalog runs SQL (no execute/executemany/executescript, no reaching for ``catalog.conn``);
+- tests and benchmarks share code through testsupport/, never by importing each other.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ WHOOSH_MODULES = frozenset({"indexer/search.py", "indexer/query.py"})
 # The one module allowed to run SQL.
 SQL_MODULES = frozenset({"archive/catalog.py"})
 SQL_CALLS = frozenset({"execute", "executemany", "executescript"})
+# Files that still reach across tests/ <-> bench/ (their shared parts belong in testsupport/). Empty this
+# as they move: bench/crawl.py imports tests/crawler/faultserver.py; test_relevance.py loads bench/relevance.py.
+CROSS_IMPORT_EXCEPTIONS = frozenset({"bench/crawl.py", "tests/search_cli/test_relevance.py"})
 # Which first-party packages each package may import (itself included).
 ALLOWED_IMPORTS = {
     "archive": {"archive"},
@@ -96,6 +100,30 @@ def test_imports_flow_one_way(package):
     assert not offenders, offenders
 
 
+def _reaches_into(tree: ast.AST, other: str) -> list[int]:
+    """Lines importing package ``other``, or building the path of one of its modules (``ROOT / "bench" /
+    "x.py"``, to load it by file location). Reading data files, such as tests/fixtures, is fine."""
+    lines = [line for line, name in imported_names(tree) if name.split(".")[0] == other]
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(node.right, ast.Constant)
+                and str(node.right.value).endswith(".py")
+                and any(isinstance(c, ast.Constant) and c.value == other for c in ast.walk(node.left))):
+            lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("side, other", [("tests", "bench"), ("bench", "tests")])
+def test_tests_and_bench_do_not_import_each_other(side, other):
+    offenders = []
+    for path in sorted((ROOT / side).rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if rel in CROSS_IMPORT_EXCEPTIONS:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
+        offenders += [f"{rel}:{line}" for line in _reaches_into(tree, other)]
+    assert not offenders, f"share it through testsupport/ instead: {offenders}"
+
+
 def test_the_checks_catch_what_they_look_for():
     # The scanners themselves, on code that breaks every rule.
     bad = ast.parse("import whoosh.query\n"
@@ -105,3 +133,5 @@ def test_the_checks_catch_what_they_look_for():
                     "    cur.executemany('x', [])\n")
     assert [name for _, name in imported_names(bad)] == ["whoosh.query", "crawler"]
     assert sorted(what for _, what in sql_uses(bad)) == [".conn", ".execute()", ".executemany()"]
+    crossing = ast.parse('import bench.search\nspec = ROOT / "bench" / "relevance.py"\n')
+    assert _reaches_into(crossing, "bench") == [1, 2]
