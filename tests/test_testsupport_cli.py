@@ -13,7 +13,7 @@ def test_in_process_and_fresh_process_agree(sample_archive):
     inside, outside = invoke(*args, data_dir=sample_archive), run_optout(*args, data_dir=sample_archive)
     assert inside.returncode == outside.returncode == 0, (inside.stderr, outside.stderr)
     assert json.loads(inside.stdout) == json.loads(outside.stdout)
-    bad = ("search", "x", "--since", "the day after never")
+    bad = ("search", "x", "--limit", "-5")
     inside, outside = invoke(*bad, data_dir=sample_archive), run_optout(*bad, data_dir=sample_archive)
     assert inside.returncode == outside.returncode == 2
     assert inside.stderr == outside.stderr
