@@ -73,7 +73,7 @@ def test_statements_by_and_quotes_by_org(tmp_path):
     with archive_with(
         tmp_path,
         row("tagged", title="RFT on the tests", organizations=["RFT"]),
-        row("untitled-mention", title="A union view", organizations=["RFT"]),
+        row("mention", title="A union view", organizations=["RFT"]),
         row("news", kind="news", title="RFT news", organizations=["RFT"], quotes=[said]),
     ) as archive:
         catalog = archive.catalog
@@ -82,7 +82,7 @@ def test_statements_by_and_quotes_by_org(tmp_path):
                             response_headers=[], kind="statement", source_organization="RFT",
                             extracted={"title": "Our view", "text": TEXT.replace("river", "valley") * 3})
         own = archive.get("https://rft.example.org/our-view").id
-        # "untitled-mention" is tagged RFT but its title does not name it: a mention, not its statement.
+        # "mention" is tagged RFT but its title does not name it: a mention, not its statement.
         assert sorted(r["id"] for r in catalog.statements_by("RFT")) == sorted([own, "tagged"])
         quotes = catalog.quotes_by_org("RFT")
         assert [(q["id"], q["text"], q["speaker"]) for q in quotes] == [("news", said["text"], "Mara Quill")]
