@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from archive.dates import date_of, datetime_of, year_of
+from archive.dates import date_of, date_parts, datetime_of, year_of
 
 
 @pytest.mark.parametrize("value, year, day", [
@@ -23,3 +23,17 @@ def test_year_and_date(value, year, day):
     assert year_of(value) == year
     assert date_of(value) == day
     assert datetime_of(value) == (datetime(day.year, day.month, day.day) if day else None)
+
+
+@pytest.mark.parametrize("value, parts", [
+    ("2015", (2015, None, None)),
+    ("2015-3", (2015, 3, None)),
+    ("2015-03-31T10:00:00Z", (2015, 3, 31)),
+    ("2015-02-30", (2015, 2, None)),
+    ("2015-13-01", None),
+    ("0000-01-01", None),
+    ("Spring 2015", None),
+    (None, None),
+])
+def test_date_parts_keep_the_precision_given(value, parts):
+    assert date_parts(value) == parts
