@@ -224,9 +224,10 @@ class Catalog:
             doc.quotes = self.quotes(doc.id)
         return doc
 
-    def iter_rows(self, where: str = "", params: tuple = ()) -> Iterator[sqlite3.Row]:
+    def iter_rows(self) -> Iterator[sqlite3.Row]:
+        """Every document row, in archive order."""
         # A separate cursor per call so callers may write while iterating in batches.
-        yield from self.conn.execute(f"SELECT * FROM documents {where} ORDER BY rowid", params)
+        yield from self.conn.execute("SELECT * FROM documents ORDER BY rowid")
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
@@ -236,6 +237,83 @@ class Catalog:
 
     def reset_indexed(self) -> None:
         self.conn.execute("UPDATE documents SET indexed_version = 0")
+
+    # -- named queries of the archive facade and the indexer ---------------------------------------
+    # Callers never see SQL: a server database can replace SQLite by implementing these methods.
+    # Writes made inside ``transaction()`` join it (the transaction runs on this same connection).
+
+    def all_ids(self) -> list[str]:
+        """Every document id, in archive order."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY rowid")]
+
+    def untagged_ids(self) -> list[str]:
+        """Documents never tagged (or whose text changed since they were tagged), in archive order."""
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE tagged_with IS NULL ORDER BY rowid")]
+
+    def unindexed_ids(self) -> list[str]:
+        """Documents whose current version is not in the search index yet, in archive order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE indexed_version != version ORDER BY rowid")]
+
+    def first_captured_at(self, doc_id: str) -> str | None:
+        """When the document was first captured, or None when it is not archived yet."""
+        row = self.conn.execute("SELECT captured_at FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else row["captured_at"]
+
+    def simhash_neighbours(self, doc_id: str, source: str | None, simhash: int) -> list[tuple[str, int]]:
+        """(id, simhash) of documents from other sources sharing a 16-bit band with ``simhash``, oldest first.
+
+        Simhashes within a few bits of each other share at least one band, so this finds every candidate.
+        """
+        # The stored value is signed and SQLite's >> sign-extends, but the 16-bit mask makes the bands agree.
+        bands = [(simhash >> shift) & 0xFFFF for shift in (0, 16, 32, 48)]
+        rows = self.conn.execute(
+            "SELECT id, simhash FROM documents WHERE id != ? AND source IS NOT ? AND simhash IS NOT NULL"
+            " AND ((simhash & 65535) = ? OR ((simhash >> 16) & 65535) = ? OR ((simhash >> 32) & 65535) = ?"
+            " OR ((simhash >> 48) & 65535) = ?) ORDER BY rowid",
+            (doc_id, source, *bands),
+        ).fetchall()
+        return [(r["id"], _unsigned64(r["simhash"])) for r in rows]
+
+    def mark_untagged(self, doc_id: str) -> None:
+        """The document's text changed: tag it (and index it) again."""
+        self.conn.execute("UPDATE documents SET tagged_with = NULL WHERE id = ?", (doc_id,))
+
+    def mark_unindexed(self, doc_id: str) -> None:
+        """The document's tags changed: write it to the search index again."""
+        self.conn.execute("UPDATE documents SET indexed_version = 0 WHERE id = ?", (doc_id,))
+
+    def reset_tagging(self) -> None:
+        """Every document is to be tagged and indexed again."""
+        self.conn.execute("UPDATE documents SET tagged_with = NULL, indexed_version = 0")
+
+    def set_near_duplicate(self, doc_id: str, near_duplicate_of: str | None) -> None:
+        self.conn.execute("UPDATE documents SET near_duplicate_of = ? WHERE id = ?", (near_duplicate_of, doc_id))
+
+    def statements_by(self, organization: str) -> list[sqlite3.Row]:
+        """Statements published by ``organization`` (canonical name): documents of its own sources, or, from
+        sources that speak for no one, statements tagged with it whose title names it.
+
+        Rows have id, title, url, published and text.
+        """
+        return self.conn.execute(
+            "SELECT DISTINCT d.id, d.title, d.url, d.published, d.text FROM documents d"
+            " LEFT JOIN annotations a ON a.document_id = d.id AND a.field = 'organization'"
+            " WHERE d.kind = 'statement' AND (d.source_organization = ? OR"
+            "   (d.source_organization IS NULL AND a.value = ? AND d.title LIKE '%' || ? || '%'))",
+            (organization, organization, organization),
+        ).fetchall()
+
+    def quotes_by_org(self, organization: str) -> list[sqlite3.Row]:
+        """Quotes whose speaker speaks for ``organization``, with their document, by publication date.
+
+        Rows have text, speaker, speaker_role, id (the document's), title, url and published.
+        """
+        return self.conn.execute(
+            "SELECT q.text, q.speaker, q.speaker_role, d.id, d.title, d.url, d.published FROM quotes q"
+            " JOIN documents d ON d.id = q.document_id WHERE q.speaker_org = ? ORDER BY d.published",
+            (organization,),
+        ).fetchall()
 
     # -- crawl bookkeeping -------------------------------------------------------------------------
 

@@ -16,9 +16,9 @@ from archive.errors import ArchiveError, ImportFormatError, NotFound
 from archive.model import KINDS, Capture, Document, Quote
 from archive.simhash import hamming, simhash
 from archive.urls import canonical_url, clean_url, document_id
+from archive.version import DISTRIBUTION
 from archive.warcstore import RawResponse, WarcStore, sha1_hex
 
-APP_NAME = "optout-archive"
 # Two texts whose 64-bit simhashes differ in at most this many bits are near-duplicates.
 NEAR_DUPLICATE_BITS = 3
 
@@ -35,7 +35,7 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
         return Path(os.environ["OPTOUT_HOME"]).expanduser()
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir(APP_NAME, appauthor=False))
+    return Path(user_data_dir(DISTRIBUTION, appauthor=False))
 
 
 def prepare_data_dir(path: Path) -> Path:
@@ -105,14 +105,12 @@ class Archive:
             return "captured", None
         doc = self._document_from_extraction(url, extracted, source, kind, source_organization, captured_at)
         with self.catalog.transaction() as conn:
-            existing = conn.execute("SELECT captured_at FROM documents WHERE id = ?", (doc.id,)).fetchone()
-            if existing is not None:
-                doc.captured_at = existing["captured_at"]
-            doc.near_duplicate_of = self._near_duplicate(conn, doc)
+            doc.captured_at = self.catalog.first_captured_at(doc.id) or doc.captured_at
+            doc.near_duplicate_of = self._near_duplicate(doc)
             outcome = self.catalog.upsert_document(conn, doc)
             if outcome != "unchanged":
                 # A changed text must be tagged and indexed again.
-                conn.execute("UPDATE documents SET tagged_with = NULL WHERE id = ?", (doc.id,))
+                self.catalog.mark_untagged(doc.id)
             capture.document_id = doc.id
             self.catalog.add_capture(conn, capture)
         return outcome, doc.id
@@ -129,21 +127,13 @@ class Archive:
             simhash=simhash(ex.get("text") or ""), source_organization=source_organization,
         )
 
-    def _near_duplicate(self, conn: Any, doc: Document) -> str | None:
+    def _near_duplicate(self, doc: Document) -> str | None:
         """The earliest document of another source whose text is nearly the same, if any."""
         if doc.simhash is None or len(doc.text) < 200:
             return None
-        bands = [(doc.simhash >> shift) & 0xFFFF for shift in (0, 16, 32, 48)]
-        rows = conn.execute(
-            "SELECT id, simhash FROM documents WHERE id != ? AND source IS NOT ? AND simhash IS NOT NULL"
-            " AND ((simhash & 65535) = ? OR ((simhash >> 16) & 65535) = ? OR ((simhash >> 32) & 65535) = ?"
-            " OR ((simhash >> 48) & 65535) = ?) ORDER BY rowid",
-            (doc.id, doc.source, *bands),
-        ).fetchall()
-        for row in rows:
-            other = row["simhash"] + (1 << 64) if row["simhash"] < 0 else row["simhash"]
+        for other_id, other in self.catalog.simhash_neighbours(doc.id, doc.source, doc.simhash):
             if hamming(other, doc.simhash) <= NEAR_DUPLICATE_BITS:
-                return row["id"]
+                return other_id
         return None
 
     def record_failure(self, source: str | None, url: str, reason: str) -> None:
@@ -197,10 +187,10 @@ class Archive:
                 doc.simhash = simhash(doc.text)
                 outcome = self.catalog.upsert_document(conn, doc)
                 if outcome == "unchanged":
-                    conn.execute("UPDATE documents SET near_duplicate_of = ? WHERE id = ?", (doc.near_duplicate_of, doc.id))
+                    self.catalog.set_near_duplicate(doc.id, doc.near_duplicate_of)
                 tags = {"organization": doc.organizations, "state": doc.states, "test": doc.tests}
                 self.catalog.set_tags(conn, doc.id, tags, doc.quotes, "imported")
-                conn.execute("UPDATE documents SET indexed_version = 0 WHERE id = ?", (doc.id,))
+                self.catalog.mark_unindexed(doc.id)
         return len(docs)
 
 
@@ -214,6 +204,22 @@ def _parse_import_line(line: str, name: str, number: int) -> Document:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ImportFormatError(f"{where}: not valid JSON ({exc.msg})") from None
+    _check_shape(data, where)
+    kind = data.get("kind") or "news"
+    quotes = _import_quotes(data, where)
+    canon = data.get("canonical_url") or canonical_url(data["url"])
+    return Document(
+        id=data["id"], url=data["url"], canonical_url=canon, source=data.get("source"), kind=kind,
+        title=data.get("title"), published=data.get("published"), authors=[str(a) for a in data.get("authors") or []],
+        language=data.get("language"), text=data["text"], captured_at=data.get("captured_at"),
+        organizations=list(data.get("organizations") or []), states=list(data.get("states") or []),
+        tests=list(data.get("tests") or []), quotes=quotes, near_duplicate_of=data.get("near_duplicate_of"),
+        updated_at=data.get("captured_at"),
+    )
+
+
+def _check_shape(data: Any, where: str) -> None:
+    """An object with the required strings, lists where lists belong and a known kind."""
     if not isinstance(data, dict):
         raise ImportFormatError(f"{where}: expected a JSON object")
     for key, typ in _REQUIRED.items():
@@ -225,18 +231,13 @@ def _parse_import_line(line: str, name: str, number: int) -> Document:
     kind = data.get("kind") or "news"
     if kind not in KINDS:
         raise ImportFormatError(f"{where}: unknown kind {kind!r}")
+
+
+def _import_quotes(data: dict[str, Any], where: str) -> list[Quote]:
     try:
         quotes = [Quote.from_dict(q) for q in data.get("quotes") or []]
     except (TypeError, AttributeError):
         raise ImportFormatError(f"{where}: malformed quotes") from None
     if any(not isinstance(q.text, str) for q in quotes):
         raise ImportFormatError(f"{where}: a quote has no text")
-    canon = data.get("canonical_url") or canonical_url(data["url"])
-    return Document(
-        id=data["id"], url=data["url"], canonical_url=canon, source=data.get("source"), kind=kind,
-        title=data.get("title"), published=data.get("published"), authors=[str(a) for a in data.get("authors") or []],
-        language=data.get("language"), text=data["text"], captured_at=data.get("captured_at"),
-        organizations=list(data.get("organizations") or []), states=list(data.get("states") or []),
-        tests=list(data.get("tests") or []), quotes=quotes, near_duplicate_of=data.get("near_duplicate_of"),
-        updated_at=data.get("captured_at"),
-    )
+    return quotes

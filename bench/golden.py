@@ -10,10 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.evaluation import evaluate, load_golden, vocabulary  # noqa: E402
+from testsupport import FIXTURES  # noqa: E402
 
 
 def main() -> None:
-    fixtures = load_golden(ROOT / "tests" / "fixtures" / "golden")
+    fixtures = load_golden(FIXTURES / "golden")
     scores, misses = evaluate(fixtures)
     print(f"documents {len(fixtures)}")
     for name, s in scores.items():

@@ -1,3 +1,5 @@
 """Collecting pages: sources, discovery (feeds, sitemaps, listing pages), fetching and extraction."""
 
-__version__ = "0.1.0"
+from archive.version import __version__
+
+__all__ = ["__version__"]

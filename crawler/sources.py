@@ -9,7 +9,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-KINDS = ("news", "statement", "advocacy", "official")
+from archive.model import KINDS
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LIST_KEYS = ("feeds", "sitemaps", "pages", "follow", "exclude")
 _KNOWN = {"id", "name", "kind", "organization", "homepage", *_LIST_KEYS}

@@ -54,8 +54,7 @@ def tag_documents(archive: Archive, retag: bool = False, progress: Callable[[int
     """Tag documents never tagged (or all of them with ``retag``) and store tags and quotes."""
     catalog = archive.catalog
     version = gazetteer_version()
-    where = "" if retag else "WHERE tagged_with IS NULL"
-    ids = [r["id"] for r in catalog.conn.execute(f"SELECT id FROM documents {where} ORDER BY rowid")]
+    ids = catalog.all_ids() if retag else catalog.untagged_ids()
     done = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
@@ -68,7 +67,7 @@ def tag_documents(archive: Archive, retag: bool = False, progress: Callable[[int
         with catalog.transaction() as conn:
             for doc_id, tags, quotes in results:
                 catalog.set_tags(conn, doc_id, tags, quotes, version)
-                conn.execute("UPDATE documents SET indexed_version = 0 WHERE id = ?", (doc_id,))
+                catalog.mark_unindexed(doc_id)
         done += len(chunk)
         if progress:
             progress(done, len(ids))
@@ -99,10 +98,7 @@ def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], 
         shutil.rmtree(building, ignore_errors=True)
         target = SearchIndex(building)
         target.create()
-        where = ""
-    else:
-        where = "WHERE indexed_version != version"
-    pending = [r["id"] for r in catalog.conn.execute(f"SELECT id FROM documents {where} ORDER BY rowid")]
+    pending = catalog.all_ids() if report.rebuilt else catalog.unindexed_ids()
     report.total = catalog.count()
     written: list[tuple[str, int]] = []
     if pending:
@@ -118,7 +114,7 @@ def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], 
     # Marked only after the index committed: a killed run leaves these documents pending, not lost.
     with catalog.transaction() as conn:
         if report.rebuilt:
-            conn.execute("UPDATE documents SET indexed_version = 0")
+            catalog.reset_indexed()
         catalog.mark_indexed(conn, written)
     return report
 

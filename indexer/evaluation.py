@@ -61,58 +61,80 @@ def vocabulary(fixtures: list[dict[str, Any]]) -> dict[str, set[str]]:
     return {field: {v for fx in fixtures for v in fx["expected"][field]} for field in ("organizations", "states", "tests")}
 
 
+FIELDS = ("organizations", "states", "tests", "quotes", "attributed", "speaker_org")
+
+
 def evaluate(fixtures: list[dict[str, Any]], within: dict[str, set[str]] | None = None) -> tuple[dict[str, Score], list[str]]:
     """Scores per field ("organizations", "states", "tests", "quotes", "attributed", "speaker_org")
     and a list of differences. With ``within``, predicted tags outside those vocabularies are not
     judged (the labels were written with a smaller vocabulary than the gazetteer's)."""
-    scores = {k: Score() for k in ("organizations", "states", "tests", "quotes", "attributed", "speaker_org")}
+    scores = {k: Score() for k in FIELDS}
     misses: list[str] = []
     for fx in fixtures:
         source = fx.get("source") or {}
         tags, quotes = annotate(fx.get("title"), fx["text"], fx.get("published"), source.get("organization"),
                                 source.get("kind", "news"))
-        expected = fx["expected"]
-        for field in ("organizations", "states", "tests"):
-            gold, pred = set(expected[field]), set(getattr(tags, field))
-            if within is not None:
-                pred &= within[field]
-            scores[field].tp += len(gold & pred)
-            scores[field].fp += len(pred - gold)
-            scores[field].fn += len(gold - pred)
-            misses += [f"{fx['file']}: extra {field[:-1]} {x!r}" for x in sorted(pred - gold)]
-            misses += [f"{fx['file']}: missed {field[:-1]} {x!r}" for x in sorted(gold - pred)]
-        used: set[int] = set()
-        for gq in expected["quotes"]:
-            best, best_i = 0.0, None
-            for i, q in enumerate(quotes):
-                if i not in used and (s := overlap_f1(gq["text"], q.text)) > best:
-                    best, best_i = s, i
-            if best < 0.8 or best_i is None:
-                scores["quotes"].fn += 1
-                scores["attributed"].fn += 1
-                misses.append(f"{fx['file']}: missed quote {gq['text'][:50]!r}")
-                continue
-            used.add(best_i)
-            q = quotes[best_i]
-            scores["quotes"].tp += 1
-            if same_speaker(gq["speaker"], q.speaker):
-                scores["attributed"].tp += 1
-            else:
-                scores["attributed"].fp += 1
-                scores["attributed"].fn += 1
-                misses.append(f"{fx['file']}: quote {gq['text'][:40]!r} speaker {q.speaker!r}, gold {gq['speaker']!r}")
-            if gq.get("speaker_org") or q.speaker_org:
-                if gq.get("speaker_org") == q.speaker_org:
-                    scores["speaker_org"].tp += 1
-                else:
-                    if q.speaker_org:
-                        scores["speaker_org"].fp += 1
-                    if gq.get("speaker_org"):
-                        scores["speaker_org"].fn += 1
-                    misses.append(f"{fx['file']}: quote {gq['text'][:40]!r} org {q.speaker_org!r}, gold {gq.get('speaker_org')!r}")
-        for i, q in enumerate(quotes):
-            if i not in used:
-                scores["quotes"].fp += 1
-                scores["attributed"].fp += 1
-                misses.append(f"{fx['file']}: extra quote {q.text[:50]!r} ({q.speaker})")
+        _score_tags(fx, tags, within, scores, misses)
+        _score_quotes(fx, quotes, scores, misses)
     return scores, misses
+
+
+def _score_tags(fx: dict[str, Any], tags: Any, within: dict[str, set[str]] | None, scores: dict[str, Score],
+                misses: list[str]) -> None:
+    for field in ("organizations", "states", "tests"):
+        gold, pred = set(fx["expected"][field]), set(getattr(tags, field))
+        if within is not None:
+            pred &= within[field]
+        scores[field].tp += len(gold & pred)
+        scores[field].fp += len(pred - gold)
+        scores[field].fn += len(gold - pred)
+        misses += [f"{fx['file']}: extra {field[:-1]} {x!r}" for x in sorted(pred - gold)]
+        misses += [f"{fx['file']}: missed {field[:-1]} {x!r}" for x in sorted(gold - pred)]
+
+
+def _best_match(text: str, quotes: list[Any], used: set[int]) -> int | None:
+    """The unused predicted quote overlapping ``text`` most (token F1 at least 0.8), if any."""
+    best, best_i = 0.0, None
+    for i, q in enumerate(quotes):
+        if i not in used and (s := overlap_f1(text, q.text)) > best:
+            best, best_i = s, i
+    return best_i if best >= 0.8 else None
+
+
+def _score_quotes(fx: dict[str, Any], quotes: list[Any], scores: dict[str, Score], misses: list[str]) -> None:
+    used: set[int] = set()
+    for gq in fx["expected"]["quotes"]:
+        best_i = _best_match(gq["text"], quotes, used)
+        if best_i is None:
+            scores["quotes"].fn += 1
+            scores["attributed"].fn += 1
+            misses.append(f"{fx['file']}: missed quote {gq['text'][:50]!r}")
+            continue
+        used.add(best_i)
+        q = quotes[best_i]
+        scores["quotes"].tp += 1
+        if same_speaker(gq["speaker"], q.speaker):
+            scores["attributed"].tp += 1
+        else:
+            scores["attributed"].fp += 1
+            scores["attributed"].fn += 1
+            misses.append(f"{fx['file']}: quote {gq['text'][:40]!r} speaker {q.speaker!r}, gold {gq['speaker']!r}")
+        _score_speaker_org(fx, gq, q, scores["speaker_org"], misses)
+    for i, q in enumerate(quotes):
+        if i not in used:
+            scores["quotes"].fp += 1
+            scores["attributed"].fp += 1
+            misses.append(f"{fx['file']}: extra quote {q.text[:50]!r} ({q.speaker})")
+
+
+def _score_speaker_org(fx: dict[str, Any], gq: dict[str, Any], q: Any, score: Score, misses: list[str]) -> None:
+    if not (gq.get("speaker_org") or q.speaker_org):
+        return
+    if gq.get("speaker_org") == q.speaker_org:
+        score.tp += 1
+        return
+    if q.speaker_org:
+        score.fp += 1
+    if gq.get("speaker_org"):
+        score.fn += 1
+    misses.append(f"{fx['file']}: quote {gq['text'][:40]!r} org {q.speaker_org!r}, gold {gq.get('speaker_org')!r}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive import Archive
+from archive.dates import year_of
 
 
 @dataclass
@@ -34,27 +35,17 @@ class Timeline:
 def timeline(archive: Archive, organization: str, since: str | None = None, until: str | None = None,
              limit: int = 200) -> Timeline:
     """Statements by ``organization`` (canonical name) and quotes attributed to it, oldest first."""
-    conn = archive.catalog.conn
+    catalog = archive.catalog
     entries: list[TimelineEntry] = []
-    rows = conn.execute(
-        "SELECT DISTINCT d.id, d.title, d.url, d.published, d.text FROM documents d"
-        " LEFT JOIN annotations a ON a.document_id = d.id AND a.field = 'organization'"
-        " WHERE d.kind = 'statement' AND (d.source_organization = ? OR"
-        "   (d.source_organization IS NULL AND a.value = ? AND d.title LIKE '%' || ? || '%'))",
-        (organization, organization, organization),
-    ).fetchall()
-    for r in rows:
+    for r in catalog.statements_by(organization):
         first = (r["text"] or "").split("\n", 1)[0]
         entries.append(TimelineEntry(r["published"], "statement", r["title"], r["url"], r["id"], first[:300]))
-    for r in conn.execute(
-        "SELECT q.text, q.speaker, q.speaker_role, d.id, d.title, d.url, d.published FROM quotes q"
-        " JOIN documents d ON d.id = q.document_id WHERE q.speaker_org = ? ORDER BY d.published", (organization,)
-    ):
+    for r in catalog.quotes_by_org(organization):
         entries.append(TimelineEntry(r["published"], "quote", r["title"], r["url"], r["id"], r["text"], r["speaker"],
                                      r["speaker_role"]))
     entries = [e for e in entries if (not since or (e.date or "") >= since) and (not until or (e.date or "9999") <= until)]
     entries.sort(key=lambda e: (e.date or "9999", e.kind, e.doc_id))
     per_year: dict[str, Counter] = {}
     for e in entries:
-        per_year.setdefault((e.date or "undated")[:4], Counter())[e.kind] += 1
+        per_year.setdefault(str(year_of(e.date) or "undated"), Counter())[e.kind] += 1
     return Timeline(organization, entries[:limit], {y: dict(c) for y, c in sorted(per_year.items())})

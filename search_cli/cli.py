@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from archive.model import KINDS
 from search_cli.output import FORMATS
 from search_cli.refs import CITE_STYLES, REF_FORMATS
 
@@ -48,7 +49,7 @@ def _fail(exc: Exception) -> None:
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="OPTOUT_HOME",
               help=DATA_HELP)
-@click.version_option("0.1.0", prog_name="optout")
+@click.version_option(package_name="optout-archive", prog_name="optout")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
     """optout: an archive of what teachers' unions and advocacy groups say about opting out of
@@ -247,7 +248,7 @@ _filter_options = [
     click.option("--org", "orgs", multiple=True, help="Organization (name or alias), repeatable."),
     click.option("--state", "states", multiple=True, help="State (code or name), repeatable."),
     click.option("--test", "tests", multiple=True, help="Test (name or alias), repeatable."),
-    click.option("--kind", "kinds", multiple=True, type=click.Choice(["news", "statement", "advocacy", "official"]),
+    click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
                  help="Document kind, repeatable."),
     click.option("--source", "sources", multiple=True, help="Source id, repeatable."),
     click.option("--since", help='Published on or after ("2015", "March 2015", "2 years ago").'),
@@ -517,7 +518,7 @@ def import_(ctx: click.Context, file: Any, fmt: str) -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="jsonl", show_default=True)
-@click.option("--kind", type=click.Choice(["news", "statement", "advocacy", "official"]), default=None)
+@click.option("--kind", type=click.Choice(KINDS), default=None)
 def extract(inputs: tuple[str, ...], fmt: str, kind: str | None) -> None:
     """Extract pages (files or URLs) without archiving them: title, date, authors, text.
     One object per input, in order; an input that cannot be read gives an object with "error"."""
@@ -570,7 +571,7 @@ def sources_list(ctx: click.Context, fmt: str) -> None:
 @sources.command("add")
 @click.argument("url")
 @click.option("--id", "source_id", help="Id for the source (default: from the site name).")
-@click.option("--kind", type=click.Choice(["news", "statement", "advocacy", "official"]), default="news", show_default=True)
+@click.option("--kind", type=click.Choice(KINDS), default="news", show_default=True)
 @click.option("--name", help="Display name (default: the site's title).")
 @click.option("--organization", help="Organization the source speaks for (canonical name, e.g. CTU).")
 @click.pass_context

@@ -1,11 +1,12 @@
-"""Every command, run as a user runs it (a fresh `optout` process), over the crawled sample web."""
+"""Every command over the crawled sample web, run in this process through click (as `main()` runs it);
+`optout demo` runs as a fresh process because it crawls (Scrapy's reactor runs once per process)."""
 
 import json
 import shutil
 
 import pytest
 
-from tests.conftest import run_optout
+from testsupport.cli import invoke, run_optout
 
 
 @pytest.fixture(scope="module")
@@ -17,39 +18,39 @@ def data(sample_archive, tmp_path_factory):
 
 
 def test_help_lists_commands():
-    result = run_optout("--help")
+    result = invoke("--help")
     assert result.returncode == 0
     for command in ("demo", "crawl", "index", "search", "quotes", "show", "export", "import", "extract", "sources"):
         assert command in result.stdout
 
 
 def test_unknown_command_and_format_are_errors(data):
-    result = run_optout("frobnicate", data_dir=data)
+    result = invoke("frobnicate", data_dir=data)
     assert result.returncode == 2 and "No such command" in result.stderr
-    result = run_optout("search", "opt out", "--format", "xml", data_dir=data)
+    result = invoke("search", "opt out", "--format", "xml", data_dir=data)
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
 def test_search_json_has_the_contract_fields(data):
-    result = run_optout("search", "opt out", "--format", "json", data_dir=data)
+    result = invoke("search", "opt out", "--format", "json", data_dir=data)
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)
     assert hits and {"id", "url", "title", "published", "score"} <= set(hits[0])
 
 
 def test_search_table_and_other_formats(data):
-    table = run_optout("search", "opt out", data_dir=data)
+    table = invoke("search", "opt out", data_dir=data)
     assert table.returncode == 0 and "documents" in table.stdout
     for fmt in ("jsonl", "csv", "md"):
-        out = run_optout("search", "PARCC", "--format", fmt, data_dir=data)
+        out = invoke("search", "PARCC", "--format", fmt, data_dir=data)
         assert out.returncode == 0 and out.stdout.strip(), (fmt, out.stderr)
 
 
 def test_search_filters(data):
-    result = run_optout("search", "tests", "--org", "New Jersey Education Association", "--format", "json", data_dir=data)
+    result = invoke("search", "tests", "--org", "New Jersey Education Association", "--format", "json", data_dir=data)
     hits = json.loads(result.stdout)
     assert hits and all("NJEA" in h["organizations"] for h in hits)
-    result = run_optout("search", "tests", "--since", "2016", "--until", "2016", "--format", "json", data_dir=data)
+    result = invoke("search", "tests", "--since", "2016", "--until", "2016", "--format", "json", data_dir=data)
     assert all(h["published"].startswith("2016") for h in json.loads(result.stdout))
 
 
@@ -61,20 +62,20 @@ def test_search_filters(data):
     (["search", "x" * 20000], "too long"),
 ])
 def test_bad_queries_are_one_line_errors(data, args, message):
-    result = run_optout(*args, data_dir=data)
+    result = invoke(*args, data_dir=data)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("query", ['"unbalanced', "((( opt", "opt out)) AND (", "😀 テスト", "NOT", "AND OR"])
 def test_hostile_queries_never_crash(data, query):
-    result = run_optout("search", query, data_dir=data)
+    result = invoke("search", query, data_dir=data)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_quotes_json_and_citation(data):
-    result = run_optout("quotes", "opt out", "--format", "json", "--cite", "apa", data_dir=data)
+    result = invoke("quotes", "opt out", "--format", "json", "--cite", "apa", data_dir=data)
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)
     assert hits and {"text", "speaker", "speaker_org", "url", "title", "published"} <= set(hits[0])
@@ -83,20 +84,20 @@ def test_quotes_json_and_citation(data):
 
 
 def test_show_text_json_raw_and_unknown(data):
-    export = run_optout("export", "--format", "jsonl", data_dir=data)
+    export = invoke("export", "--format", "jsonl", data_dir=data)
     first = json.loads(export.stdout.splitlines()[0])
-    shown = run_optout("show", first["id"], data_dir=data)
+    shown = invoke("show", first["id"], data_dir=data)
     assert shown.returncode == 0 and first["title"] in shown.stdout and "captures:" in shown.stdout
-    as_json = json.loads(run_optout("show", first["url"], "--format", "json", data_dir=data).stdout)
+    as_json = json.loads(invoke("show", first["url"], "--format", "json", data_dir=data).stdout)
     assert as_json["id"] == first["id"] and as_json["captures"]
-    raw = run_optout("show", first["id"], "--raw", data_dir=data)
+    raw = invoke("show", first["id"], "--raw", data_dir=data)
     assert raw.returncode == 0 and "<html" in raw.stdout.lower()
-    missing = run_optout("show", "no-such-id", data_dir=data)
+    missing = invoke("show", "no-such-id", data_dir=data)
     assert missing.returncode == 1 and "no document" in missing.stderr and "Traceback" not in missing.stderr
 
 
 def test_export_import_round_trip_through_the_cli(data, tmp_path):
-    export = run_optout("export", "--format", "jsonl", data_dir=data)
+    export = invoke("export", "--format", "jsonl", data_dir=data)
     lines = export.stdout.splitlines()
     assert len(lines) == 20
     doc = json.loads(lines[0])
@@ -106,23 +107,23 @@ def test_export_import_round_trip_through_the_cli(data, tmp_path):
     dump = tmp_path / "dump.jsonl"
     dump.write_text(export.stdout)
     fresh = tmp_path / "fresh"
-    assert run_optout("import", str(dump), data_dir=fresh).returncode == 0
-    again = run_optout("export", data_dir=fresh)
+    assert invoke("import", str(dump), data_dir=fresh).returncode == 0
+    again = invoke("export", data_dir=fresh)
     assert [json.loads(x) for x in again.stdout.splitlines()] == [json.loads(x) for x in lines]
-    assert run_optout("index", data_dir=fresh).returncode == 0
-    assert json.loads(run_optout("search", "opt out", "--format", "json", data_dir=fresh).stdout)
+    assert invoke("index", data_dir=fresh).returncode == 0
+    assert json.loads(invoke("search", "opt out", "--format", "json", data_dir=fresh).stdout)
 
 
 def test_import_malformed_line_names_it_and_imports_nothing(tmp_path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps({"id": "a", "url": "http://x.example/a", "text": "t"}) + "\n{oops\n")
-    result = run_optout("import", str(bad), data_dir=tmp_path / "d")
+    result = invoke("import", str(bad), data_dir=tmp_path / "d")
     assert result.returncode == 1 and "line 2" in result.stderr and "nothing was imported" in result.stderr
-    assert run_optout("export", data_dir=tmp_path / "d").stdout == ""
+    assert invoke("export", data_dir=tmp_path / "d").stdout == ""
 
 
 def test_index_rebuild(data):
-    result = run_optout("index", "--rebuild", data_dir=data)
+    result = invoke("index", "--rebuild", data_dir=data)
     assert result.returncode == 0 and "rebuilt the index: 20 tagged" in result.stdout
 
 
@@ -131,38 +132,38 @@ def test_extract_files_in_order(tmp_path, sample_web):
 
     pages = sorted((sample_root() / "radio" / "stories").glob("*.html"))[:2]
     missing = tmp_path / "missing.html"
-    result = run_optout("extract", str(pages[0]), str(missing), str(pages[1]), "--format", "jsonl")
+    result = invoke("extract", str(pages[0]), str(missing), str(pages[1]), "--format", "jsonl")
     rows = [json.loads(x) for x in result.stdout.splitlines()]
     assert len(rows) == 3 and rows[0]["input"] == str(pages[0]) and "error" in rows[1]
     assert rows[0]["title"] and rows[0]["published"] and rows[0]["text"]
-    as_json = json.loads(run_optout("extract", str(pages[0]), "--format", "json").stdout)
+    as_json = json.loads(invoke("extract", str(pages[0]), "--format", "json").stdout)
     assert as_json[0]["title"] == rows[0]["title"]
     base, _ = sample_web
-    url = run_optout("extract", f"{base}/radio/stories/{pages[1].name}")
+    url = invoke("extract", f"{base}/radio/stories/{pages[1].name}")
     assert json.loads(url.stdout)["title"] == rows[2]["title"]
 
 
 def test_sources_list_and_status(data):
-    listed = run_optout("sources", "list", "--format", "json", data_dir=data)
+    listed = invoke("sources", "list", "--format", "json", data_dir=data)
     assert listed.returncode == 0 and any(s["id"] == "nysut" for s in json.loads(listed.stdout))
-    status = run_optout("sources", "status", data_dir=data)
+    status = invoke("sources", "status", data_dir=data)
     assert status.returncode == 0 and "hudson-ledger" in status.stdout
 
 
 def test_empty_archive_tells_user_what_to_do(tmp_path):
-    result = run_optout("search", "opt out", data_dir=tmp_path / "empty")
+    result = invoke("search", "opt out", data_dir=tmp_path / "empty")
     assert result.returncode == 1 and "optout demo" in result.stderr
 
 
 def test_unusable_data_dir(tmp_path):
     blocker = tmp_path / "f"
     blocker.write_text("x")
-    result = run_optout("search", "x", data_dir=blocker)
+    result = invoke("search", "x", data_dir=blocker)
     assert result.returncode == 2 and "is a file" in result.stderr and "Traceback" not in result.stderr
     readonly = tmp_path / "ro"
     readonly.mkdir()
     readonly.chmod(0o500)
-    result = run_optout("search", "x", data_dir=readonly / "inner")
+    result = invoke("search", "x", data_dir=readonly / "inner")
     import os
 
     if os.geteuid() != 0:  # root may write anywhere; the message is only reachable as a normal user

@@ -1,0 +1,10 @@
+"""Helpers shared by tests/ and bench/ (neither imports the other): running the CLI, the baselines file.
+
+Not part of the installed package; tests find it on the rootdir, bench scripts put the repository
+root on sys.path.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
