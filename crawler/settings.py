@@ -52,7 +52,13 @@ SETTINGS: dict[str, Any] = {
     },
     # Only the web: a feed or a redirect must never make the crawler read local files or other schemes.
     "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
-    "ITEM_PIPELINES": {"crawler.pipelines.ArchivePipeline": 300},
+    # Two stages: what the page is and says, then the archive (see crawler/pipelines.py).
+    "ITEM_PIPELINES": {"crawler.pipelines.ExtractionPipeline": 200, "crawler.pipelines.ArchivePipeline": 300},
+    # Per-source counts, failures and progress through Scrapy's stats and signals (crawler/extensions.py).
+    "EXTENSIONS": {"crawler.extensions.CrawlReport": 500},
+    # A page the extraction stage refuses is a failure recorded with its reason, not a log warning
+    # (default WARNING, which would print each refused page with its whole body).
+    "DEFAULT_DROPITEM_LOG_LEVEL": "DEBUG",
     "COOKIES_ENABLED": False,  # articles do not need sessions; cookies only make crawls stateful
     "TELNETCONSOLE_ENABLED": False,  # no listening ports from a CLI tool
     "REMOTE_CONTROL_ENABLED": False,  # nor Scrapy 2.19's remote-control HTTP server
