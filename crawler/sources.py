@@ -183,3 +183,49 @@ def append_source(path: Path, source: Source) -> None:
     new_text = text.rstrip("\n") + "\n\n" + source.to_toml()
     parse_sources(new_text, str(path))  # never write a file we could not read back
     path.write_text(new_text, encoding="utf-8")
+
+
+def _url_key(url: str) -> str:
+    """A URL compared without its scheme, ``www.``, case of the host or a trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    host = host[4:] if host.startswith("www.") else host
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    return f"{host}{port}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+
+
+def duplicate_of(source: Source, existing: list[Source]) -> tuple[Source, str, str] | None:
+    """(the existing source, "homepage" | "feed" | "sitemap", the URL) when ``source`` would collect
+    from a homepage, feed or sitemap that an existing source already has; else None."""
+    theirs: dict[str, tuple[Source, str, str]] = {}
+    for other in existing:
+        for what, urls in (("homepage", [other.homepage] if other.homepage else []), ("feed", other.feeds),
+                           ("sitemap", other.sitemaps), ("listing page", other.pages)):
+            for url in urls:
+                theirs.setdefault(_url_key(url), (other, what, url))
+    for url in [*([source.homepage] if source.homepage else []), *source.feeds, *source.sitemaps]:
+        twin = theirs.get(_url_key(url))
+        if twin is not None:
+            return twin
+    return None
+
+
+def remove_source(path: Path, source_id: str) -> Source:
+    """Take the source ``source_id`` out of the sources file at ``path`` (its other text, comments
+    included, stays as it was). SourcesError when the file has no such source."""
+    existing = load_sources(path) if path.exists() else []
+    removed = next((s for s in existing if s.id == source_id), None)
+    if removed is None:
+        raise SourcesError(f"{path}: no source with id {source_id!r} (see `optout sources list`)")
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    starts = _source_lines(text)
+    index = [s.id for s in existing].index(source_id)
+    start = starts[index] - 1
+    end = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines)
+    new_text = "".join(lines[:start]).rstrip("\n") + "\n" + ("\n" + "".join(lines[end:]) if end < len(lines) else "")
+    left = parse_sources(new_text, str(path))  # never write a file we could not read back
+    if sorted(s.id for s in left) != sorted(s.id for s in existing if s.id != source_id):
+        raise SourcesError(f"{path}: cannot remove {source_id!r} safely (edit the file by hand)")
+    path.write_text(new_text, encoding="utf-8")
+    return removed
