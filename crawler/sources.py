@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -92,6 +93,42 @@ def _key_line(text: str, start: int, end: int | None, key: str) -> int:
     return start
 
 
+def _validate_table(table: dict, fail: Callable[[str, str], None], seen: dict[str, int], start: int) -> None:
+    """Every check of one [[sources]] table; ``fail(key, problem)`` raises."""
+    for key in table:
+        if key not in _KNOWN:
+            fail(key, f"unknown key (known keys: {', '.join(sorted(_KNOWN))})")
+    sid = table.get("id")
+    if not isinstance(sid, str) or not _ID.match(sid):
+        fail("id", "must be letters, digits and dashes (lowercase), starting with a letter or digit")
+    if sid in seen:
+        fail("id", f"duplicate id (first used at line {seen[sid]})")
+    seen[sid] = start
+    for key in ("name", "organization", "homepage"):
+        if key in table and (not isinstance(table[key], str) or not table[key].strip()):
+            fail(key, "must be a non-empty string")
+    kind = table.get("kind", "news")
+    if kind not in KINDS:
+        fail("kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+    for key in _LIST_KEYS:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            fail(key, "must be a list of strings")
+    for key in ("feeds", "sitemaps", "pages", "homepage"):
+        values = table.get(key, [])
+        for url in [values] if isinstance(values, str) else values:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                fail(key, f"{url!r} is not an http(s) URL")
+    for key in ("follow", "exclude"):
+        for pattern in table.get(key, []):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                fail(key, f"bad pattern {pattern!r}: {exc}")
+    if not any(table.get(k) for k in ("feeds", "sitemaps", "pages", "homepage")):
+        fail("", "needs at least one of feeds, sitemaps, pages or homepage")
+
 def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
     """Parse and validate the text of a sources file."""
     try:
@@ -116,39 +153,8 @@ def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
             line = _key_line(text, _start, _end, key) if key else _start
             raise SourcesError(f"{name}:{line}: source {_label!r}: {key + ': ' if key else ''}{problem}")
 
-        for key in table:
-            if key not in _KNOWN:
-                fail(key, f"unknown key (known keys: {', '.join(sorted(_KNOWN))})")
-        sid = table.get("id")
-        if not isinstance(sid, str) or not _ID.match(sid):
-            fail("id", "must be letters, digits and dashes (lowercase), starting with a letter or digit")
-        if sid in seen:
-            fail("id", f"duplicate id (first used at line {seen[sid]})")
-        seen[sid] = start
-        for key in ("name", "organization", "homepage"):
-            if key in table and (not isinstance(table[key], str) or not table[key].strip()):
-                fail(key, "must be a non-empty string")
-        kind = table.get("kind", "news")
-        if kind not in KINDS:
-            fail("kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
-        for key in _LIST_KEYS:
-            value = table.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                fail(key, "must be a list of strings")
-        for key in ("feeds", "sitemaps", "pages", "homepage"):
-            values = table.get(key, [])
-            for url in [values] if isinstance(values, str) else values:
-                parts = urlsplit(url)
-                if parts.scheme not in ("http", "https") or not parts.hostname:
-                    fail(key, f"{url!r} is not an http(s) URL")
-        for key in ("follow", "exclude"):
-            for pattern in table.get(key, []):
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    fail(key, f"bad pattern {pattern!r}: {exc}")
-        if not any(table.get(k) for k in ("feeds", "sitemaps", "pages", "homepage")):
-            fail("", "needs at least one of feeds, sitemaps, pages or homepage")
+        _validate_table(table, fail, seen, start)
+        sid, kind = table["id"], table.get("kind", "news")
         out.append(Source(
             id=sid, name=table.get("name", sid), kind=kind, organization=table.get("organization"),
             homepage=table.get("homepage"), **{k: list(table.get(k, [])) for k in _LIST_KEYS},
