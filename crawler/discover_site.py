@@ -1,87 +1,58 @@
-"""`optout sources add` and `optout sources check`: find a site's feeds and sitemaps, and dry-run a source."""
+"""`optout sources add` and `optout sources check`: the rules of crawler.discovery, walked with single polite
+fetches (crawler.fetch) instead of a crawl, so that both find what a crawl would."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from urllib.parse import urljoin, urlsplit
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from crawler import discovery
 from crawler.encoding import decode_html
-from crawler.extract import extract, parse_tree
-from crawler.feeds import FeedError, listing_links, parse_feed, parse_sitemap
-from crawler.fetch import FetchError, FetchResponse, fetch
-from crawler.sources import Source, SourcesError, parse_sources
+from crawler.feeds import FeedError
+from crawler.fetch import MAX_BYTES, FetchError, FetchResponse, fetch
+from crawler.sources import Source, SourcesError, duplicate_of, parse_sources
+
+MAX_SITEMAPS = 2  # a source keeps at most this many working sitemaps
+MAX_CHILD_SITEMAPS = 5  # children of a sitemap index read by a dry run
 
 
 class DiscoveryError(ValueError):
     """Nothing usable was found, or the site could not be reached."""
 
 
+def normalize_url(text: str) -> str:
+    """An http(s) URL from what a user typed: a bare host (``example.org``, ``example.org/news``) means
+    https. DiscoveryError for anything else."""
+    value = text.strip()
+    if "://" not in value and re.match(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?$", value):
+        value = "https://" + value
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        raise DiscoveryError(f"{text!r} is not an http(s) URL")
+    return value if parts.path else value + "/"
+
+
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return slug[:40].strip("-") or "source"
+    return slug[:40].strip("-")
 
 
-def discover_source(url: str, source_id: str | None = None, kind: str = "news", name: str | None = None,
-                    organization: str | None = None) -> tuple[Source, list[str]]:
-    """Look at a homepage or section page and build a Source from the feeds and sitemaps it has.
-    A feed or sitemap URL given directly is used as it is."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DiscoveryError(f"{url!r} is not an http(s) URL")
-    report = []
-    try:
-        home = fetch(url)
-    except FetchError as exc:
-        raise DiscoveryError(str(exc)) from None
-    host = urlsplit(home.url).hostname
-    if discovery.looks_like_feed(home.body) or discovery.looks_like_sitemap(home.body):
-        return _direct_source(home, source_id, kind, name, organization, report)
-    feeds = discovery.feed_links(home.body, home.url, home.content_type)
-    report.append(f"{home.url}: {len(feeds)} feed link(s) on the page")
-    feeds = [f for f in feeds if urlsplit(f).hostname == host]
-    working_feeds = []
-    candidates_feeds, candidates_sitemaps = discovery.candidates(home.url)
-    for feed in feeds or candidates_feeds[:4]:
+def default_id(host: str | None, site: str | None, taken: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+    """An id from the site's own name, else from its host name (never from an IP address), made unique
+    among ``taken`` with a number."""
+    base = _slug(site or "")
+    if not base and host:
         try:
-            entries = parse_feed(fetch(feed).body, feed)
-        except (FetchError, FeedError) as exc:
-            if feeds:
-                report.append(f"  feed {feed}: {exc}")
-            continue
-        if entries:
-            working_feeds.append(feed)
-            report.append(f"  feed {feed}: {len(entries)} items")
-    sitemaps: list[str] = []
-    try:
-        robots = fetch(urljoin(home.url, "/robots.txt"), check_robots=False)
-        sitemaps = discovery.robots_sitemaps(robots.body.decode("utf-8", "replace"), home.url)
-        if sitemaps:
-            report.append(f"  robots.txt names {len(sitemaps)} sitemap(s)")
-    except FetchError:
-        pass
-    working_sitemaps = []
-    for sm in sitemaps or candidates_sitemaps[:2]:
-        try:
-            entries, children = parse_sitemap(fetch(sm).body, sm)
-        except (FetchError, FeedError) as exc:
-            if sitemaps:
-                report.append(f"  sitemap {sm}: {exc}")
-            continue
-        working_sitemaps.append(sm)
-        report.append(f"  sitemap {sm}: {len(entries)} URLs, {len(children)} child sitemaps")
-        if len(working_sitemaps) >= 2:
-            break
-    pages = []
-    if not working_feeds and not working_sitemaps:
-        links = listing_links(home.body, home.url, home.content_type)
-        if not links:
-            raise DiscoveryError(f"{url}: no feed, sitemap or article links found")
-        pages = [home.url]
-        report.append(f"  no feed or sitemap: using the page as a listing page ({len(links)} links)")
-    title = name or site_name(home.body, home.content_type) or host or "source"
-    return _finish(Source(id=source_id or _default_id(host, title), name=title, kind=kind, organization=organization,
-                          homepage=home.url, feeds=working_feeds, sitemaps=working_sitemaps, pages=pages), report)
+            ipaddress.ip_address(host)
+        except ValueError:
+            base = _slug(re.sub(r"^www\.", "", host).split(".")[0])
+    base = base or "source"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base[:36]}-{n}", n + 1
+    return candidate
 
 
 _GENERIC_TITLE = re.compile(r"^(home|homepage|home page|welcome|news|index|main page)$", re.IGNORECASE)
@@ -89,6 +60,8 @@ _GENERIC_TITLE = re.compile(r"^(home|homepage|home page|welcome|news|index|main 
 
 def site_name(body: bytes, content_type: str | None = None) -> str | None:
     """The site's own name from its homepage: og:site_name, else the page title without "Home"."""
+    from crawler.extract import parse_tree
+
     tree = parse_tree(decode_html(body, content_type))
     if tree is None:
         return None
@@ -105,28 +78,131 @@ def site_name(body: bytes, content_type: str | None = None) -> str | None:
     return max(parts, key=len)[:120] if parts else None
 
 
-def _default_id(host: str | None, title: str) -> str:
-    return _slug(re.sub(r"^www\.", "", host or title).split(".")[0])
+# -- reading one discovery URL ---------------------------------------------------------------------------
+
+def read_url(role: str, url: str, source: Source) -> discovery.Listing:
+    """Fetch a feed, sitemap or listing page and read it as a crawl would. FetchError or FeedError."""
+    response = fetch(url)
+    return discovery.read(role, response.body, response.url, response.content_type, source, MAX_BYTES)
 
 
-def _direct_source(response: FetchResponse, source_id: str | None, kind: str, name: str | None,
-                   organization: str | None, report: list[str]) -> tuple[Source, list[str]]:
+def _robots_txt(url: str) -> bytes | None:
+    try:
+        response = fetch(discovery.robots_url(url), check_robots=False)
+    except FetchError:
+        return None
+    return response.body
+
+
+@dataclass
+class SiteFindings:
+    """What a homepage leads to, by the stages of crawler.discovery."""
+
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    report: list[str] = field(default_factory=list)
+
+
+def find_site(home: FetchResponse) -> SiteFindings:
+    """Every feed and sitemap of the site that works (stages 1 and 2), else the homepage as a listing
+    page (stage 3). DiscoveryError when none of them leads to an article URL."""
+    out = SiteFindings()
+    linked = discovery.feed_links(home.body, home.url, home.content_type)
+    out.report.append(f"{home.url}: {len(linked)} feed link(s) on the page")
+    feeds, guessed = discovery.feed_candidates(home.url, linked)
+    for feed in feeds:
+        probe = Source(id="probe", name="probe", homepage=home.url, feeds=[feed])
+        try:
+            listing = read_url("feed", feed, probe)
+        except (FetchError, FeedError) as exc:
+            if not guessed:
+                out.report.append(f"  feed {feed}: {exc}")
+            continue
+        if listing.entries:
+            out.feeds.append(feed)
+            out.report.append(f"  feed {feed}: {len(listing.entries)} items")
+    sitemaps, guessed = discovery.sitemap_candidates(home.url, _robots_txt(home.url))
+    if not guessed:
+        out.report.append(f"  robots.txt names {len(sitemaps)} sitemap(s)")
+    for sm in sitemaps:
+        probe = Source(id="probe", name="probe", homepage=home.url, sitemaps=[sm])
+        try:
+            listing = read_url("sitemap", sm, probe)
+        except (FetchError, FeedError) as exc:
+            if not guessed:
+                out.report.append(f"  sitemap {sm}: {exc}")
+            continue
+        out.sitemaps.append(sm)
+        out.report.append(f"  sitemap {sm}: {len(listing.entries)} URLs, {len(listing.children)} child sitemaps")
+        if len(out.sitemaps) >= MAX_SITEMAPS:
+            break
+    if not out.feeds and not out.sitemaps:
+        probe = Source(id="probe", name="probe", homepage=home.url)
+        links = discovery.read("listing", home.body, home.url, home.content_type, probe, MAX_BYTES).entries
+        if not links:
+            raise DiscoveryError(f"{home.url}: no feed, sitemap or article links found")
+        out.pages = [home.url]
+        out.report.append(f"  no feed or sitemap: using the page as a listing page ({len(links)} links)")
+    return out
+
+
+# -- sources add -------------------------------------------------------------------------------------------
+
+def discover_source(url: str, source_id: str | None = None, kind: str = "news", name: str | None = None,
+                    organization: str | None = None, existing: list[Source] | None = None) -> tuple[Source, list[str]]:
+    """Look at a homepage or section page and build a Source from the feeds and sitemaps it has (a feed
+    or sitemap URL given directly is used as it is). ``existing`` sources are not added again: the same
+    homepage, feed or sitemap is refused, and a generated id never takes one of theirs."""
+    url = normalize_url(url)
+    existing = existing or []
+    _refuse_duplicate(Source(id=source_id or "new", name="new", homepage=url), existing)
+    try:
+        home = fetch(url)
+    except FetchError as exc:
+        raise DiscoveryError(str(exc)) from None
+    host = urlsplit(home.url).hostname
+    taken = {s.id for s in existing}
+    if discovery.looks_like_feed(home.body) or discovery.looks_like_sitemap(home.body):
+        source, report = _direct_source(home, kind, name, organization)
+    else:
+        found = find_site(home)
+        title = name or site_name(home.body, home.content_type) or host or "source"
+        source = Source(id="new", name=title, kind=kind, organization=organization, homepage=home.url,
+                        feeds=found.feeds, sitemaps=found.sitemaps, pages=found.pages)
+        report = found.report
+        if not name and title != host:
+            report.append(f"  named {title!r} after the site's own name")
+    source.id = source_id or default_id(host, source.name if source.name != host else None, taken)
+    _refuse_duplicate(source, existing)
+    return _finish(source, report)
+
+
+def _refuse_duplicate(source: Source, existing: list[Source]) -> None:
+    twin = duplicate_of(source, existing)
+    if twin is not None:
+        raise DiscoveryError(f"a source with this {twin[1]} already exists: {twin[0].id!r} ({twin[2]})")
+
+
+def _direct_source(response: FetchResponse, kind: str, name: str | None,
+                   organization: str | None) -> tuple[Source, list[str]]:
     """A source from a feed or sitemap URL given directly."""
     host = urlsplit(response.url).hostname
+    report: list[str] = []
+    probe = Source(id="probe", name="probe", feeds=[response.url])
     try:
-        if discovery.looks_like_sitemap(response.body) and not discovery.looks_like_feed(response.body):
-            entries, children = parse_sitemap(response.body, response.url)
-            report.append(f"{response.url}: a sitemap with {len(entries)} URLs, {len(children)} child sitemaps")
-            feeds, sitemaps = [], [response.url]
-        else:
-            entries = parse_feed(response.body, response.url)
-            report.append(f"{response.url}: a feed with {len(entries)} items")
-            feeds, sitemaps = [response.url], []
+        listing = discovery.read("feed", response.body, response.url, response.content_type, probe, MAX_BYTES)
     except FeedError as exc:
         raise DiscoveryError(f"{response.url}: {exc}") from None
-    title = name or host or "source"
-    return _finish(Source(id=source_id or _default_id(host, title), name=title, kind=kind, organization=organization,
-                          feeds=feeds, sitemaps=sitemaps), report)
+    if listing.role == "sitemap":
+        report.append(f"{response.url}: a sitemap with {len(listing.entries)} URLs, "
+                      f"{len(listing.children)} child sitemaps")
+        feeds, sitemaps = [], [response.url]
+    else:
+        report.append(f"{response.url}: a feed with {len(listing.entries)} items")
+        feeds, sitemaps = [response.url], []
+    return Source(id="new", name=name or host or "source", kind=kind, organization=organization,
+                  feeds=feeds, sitemaps=sitemaps), report
 
 
 def _finish(source: Source, report: list[str]) -> tuple[Source, list[str]]:
@@ -137,53 +213,73 @@ def _finish(source: Source, report: list[str]) -> tuple[Source, list[str]]:
     return source, report
 
 
-def check_source(source: Source, sample: int = 3) -> list[str]:
-    """What a crawl of ``source`` would find and how its first articles extract, without archiving."""
-    lines = [f"source {source.id}: {source.name} ({source.kind})"]
+# -- sources check -----------------------------------------------------------------------------------------
+
+def _check_sitemap(sm: str, source: Source, lines: list[str]) -> list[str]:
+    listing = read_url("sitemap", sm, source)
+    entries = list(listing.entries)
+    for child in listing.children[:MAX_CHILD_SITEMAPS]:
+        try:
+            entries += read_url("sitemap", child, source).entries
+        except (FetchError, FeedError) as exc:
+            lines.append(f"  child sitemap {child}: FAILED {exc}")
+    lines.append(f"  sitemap {sm}: {len(entries)} article URLs ({len(listing.children)} child sitemaps)")
+    return [e.url for e in entries]
+
+
+def _discovered_urls(source: Source, lines: list[str]) -> list[str]:
+    """Article URLs of every feed, sitemap and listing page of ``source``, as a crawl reads them."""
     urls: list[str] = []
-    for feed in source.feeds:
-        try:
-            entries = parse_feed(fetch(feed).body, feed)
-            lines.append(f"  feed {feed}: {len(entries)} article URLs")
-            urls += [e.url for e in entries if source.allows(e.url)]
-        except (FetchError, FeedError) as exc:
-            lines.append(f"  feed {feed}: FAILED {exc}")
-    for sm in source.sitemaps:
-        try:
-            entries, children = parse_sitemap(fetch(sm).body, sm)
-            for child in children[:5]:
-                try:
-                    entries += parse_sitemap(fetch(child).body, child)[0]
-                except (FetchError, FeedError) as exc:
-                    lines.append(f"  child sitemap {child}: FAILED {exc}")
-            lines.append(f"  sitemap {sm}: {len(entries)} article URLs ({len(children)} child sitemaps)")
-            urls += [e.url for e in entries if source.allows(e.url)]
-        except (FetchError, FeedError) as exc:
-            lines.append(f"  sitemap {sm}: FAILED {exc}")
-    for page in source.pages:
-        try:
-            response = fetch(page)
-            links = [u for u in listing_links(response.body, response.url, response.content_type) if source.follows(u)]
-            lines.append(f"  listing {page}: {len(links)} article URLs")
-            urls += links
-        except FetchError as exc:
-            lines.append(f"  listing {page}: FAILED {exc}")
+    for role, label, values in (("feed", "feed", source.feeds), ("sitemap", "sitemap", source.sitemaps),
+                                ("listing", "listing", source.pages)):
+        for url in values:
+            try:
+                if role == "sitemap":
+                    urls += _check_sitemap(url, source, lines)
+                    continue
+                entries = read_url(role, url, source).entries
+            except (FetchError, FeedError) as exc:
+                lines.append(f"  {label} {url}: FAILED {exc}")
+                continue
+            lines.append(f"  {label} {url}: {len(entries)} article URLs")
+            urls += [e.url for e in entries]
+    return list(dict.fromkeys(urls))
+
+
+def _extraction_lines(url: str, source: Source) -> list[str]:
+    from crawler.extract import extract
+
+    try:
+        response = fetch(url)
+    except FetchError as exc:
+        return [f"    {url}: FAILED {exc}"]
+    try:
+        ex = extract(response.body, response.url, response.content_type, source.kind)
+    except Exception as exc:  # noqa: BLE001 - a dry run reports every problem and goes on
+        return [f"    {url}: extraction FAILED {type(exc).__name__}: {exc}"]
+    words = " ".join(ex.text.split()[:12])
+    return [f"    {url}\n      title: {ex.title!r}\n      date: {ex.published}  authors: {', '.join(ex.authors) or '-'}"
+            f"  kind: {ex.kind}\n      text: {len(ex.text.split())} words: {words} ..."]
+
+
+def check_source(source: Source, sample: int = 3) -> list[str]:
+    """What a crawl of ``source`` would find and how its first articles extract, without archiving.
+    A source given only by its homepage is discovered first, by the same stages as a crawl."""
+    lines = [f"source {source.id}: {source.name} ({source.kind})"]
     if not (source.feeds or source.sitemaps or source.pages) and source.homepage:
-        lines.append(f"  homepage {source.homepage}: feeds are discovered at crawl time")
-    urls = list(dict.fromkeys(urls))
+        try:
+            found = find_site(fetch(source.homepage))
+        except FetchError as exc:
+            raise DiscoveryError(str(exc)) from None
+        lines.append(f"  homepage {source.homepage}: discovered as a crawl would")
+        lines += ["  " + line for line in found.report]
+        source = Source(**{**source.__dict__, "feeds": found.feeds, "sitemaps": found.sitemaps, "pages": found.pages})
+    urls = _discovered_urls(source, lines)
     lines.append(f"  {len(urls)} distinct article URLs; extracting the first {min(sample, len(urls))}:")
     for url in urls[:sample]:
-        try:
-            response = fetch(url)
-        except FetchError as exc:
-            lines.append(f"    {url}: FAILED {exc}")
-            continue
-        try:
-            ex = extract(response.body, response.url, response.content_type, source.kind)
-        except Exception as exc:  # noqa: BLE001 - a dry run reports every problem and goes on
-            lines.append(f"    {url}: extraction FAILED {type(exc).__name__}: {exc}")
-            continue
-        words = " ".join(ex.text.split()[:12])
-        lines.append(f"    {url}\n      title: {ex.title!r}\n      date: {ex.published}  authors: {', '.join(ex.authors) or '-'}"
-                     f"  kind: {ex.kind}\n      text: {len(ex.text.split())} words: {words} ...")
+        lines += _extraction_lines(url, source)
     return lines
+
+
+__all__ = ["DiscoveryError", "check_source", "discover_source", "find_site", "normalize_url",
+           "site_name"]

@@ -1,23 +1,18 @@
-"""Discovering article URLs: RSS/Atom feeds (feedparser), sitemaps (Scrapy's sitemap utilities), listing pages."""
+"""Feeds: RSS/Atom (feedparser) and sitemaps (Scrapy's sitemap utilities), the machine-readable lists of a
+site's articles. Finding them and reading listing pages is crawler.discovery; link safety is crawler.links."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
 from xml.sax import SAXParseException
 
 from crawler import dates
+from crawler.links import safe_link
 
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 # The document type declaration comes before the root element, so the start of a file is enough.
 _HEAD_BYTES = 1 << 20
-_SKIP_LINK = re.compile(
-    r"(/(tag|tags|category|categories|author|authors|page|search|login|signin|subscribe|account|feed|rss|"
-    r"wp-admin|wp-login|cart|privacy|terms|contact|about|join|donate|events?)(\.html?|\.php|/|$))|"
-    r"\.(jpe?g|png|gif|svg|webp|css|js|ico|zip|mp3|mp4|mov|xml|rss|atom)(\?|$)|[?&](replytocom|share)=",
-    re.IGNORECASE,
-)
 
 
 class FeedError(ValueError):
@@ -55,18 +50,6 @@ def refuse_entities(body: bytes) -> None:
     for text in _xml_head_texts(body):
         if _ENTITY_DECL.search(text):
             raise FeedError("feed declares XML entities (refused: possible entity-expansion bomb)")
-
-
-def safe_link(base: str, href: str | None) -> str | None:
-    """An absolute http(s) URL for ``href``, or None for file:, javascript:, data: and other schemes."""
-    if not href:
-        return None
-    href = href.strip()
-    absolute = urljoin(base, href)
-    parts = urlsplit(absolute)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return absolute.split("#")[0]
 
 
 @dataclass
@@ -145,26 +128,3 @@ def parse_sitemap(body: bytes, url: str) -> tuple[list[Entry], list[str]]:
     if sitemap.type not in ("sitemapindex", "urlset"):
         raise FeedError(f"not a sitemap (root element {sitemap.type!r})")
     return entries, children
-
-
-def listing_links(body: bytes, url: str, content_type: str | None = None) -> list[str]:
-    """Links on a listing page that may lead to articles (same host, not navigation or files)."""
-    from crawler.encoding import decode_html
-    from crawler.extract import parse_tree
-
-    tree = parse_tree(decode_html(body, content_type))
-    if tree is None:
-        return []
-    here = urlsplit(url)
-    out: list[str] = []
-    for a in tree.iter("a"):
-        link = safe_link(url, a.get("href"))
-        if not link:
-            continue
-        parts = urlsplit(link)
-        if parts.hostname != here.hostname or _SKIP_LINK.search(parts.path + ("?" + parts.query if parts.query else "")):
-            continue
-        if parts.path in ("", "/") or link.rstrip("/") == url.rstrip("/"):
-            continue
-        out.append(link)
-    return list(dict.fromkeys(out))

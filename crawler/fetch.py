@@ -1,14 +1,16 @@
-"""Single polite fetches outside a crawl (`optout extract URL`, `optout sources add`): robots.txt obeyed,
-size and time bounded, http(s) only."""
+"""Single polite fetches outside a crawl (`optout extract URL`, `optout sources add/check`): robots.txt obeyed
+with the crawl's own parser (Protego, Scrapy's default, so wildcard and ``$`` rules mean the same here as in
+a crawl), size and time bounded, http(s) only."""
 
 from __future__ import annotations
 
 import time
 import urllib.error
 import urllib.request
-import urllib.robotparser
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
+
+from protego import Protego
 
 from crawler.settings import SETTINGS, USER_AGENT
 
@@ -48,7 +50,7 @@ class _NoFileRedirects(urllib.request.HTTPRedirectHandler):
 
 _opener = urllib.request.build_opener(_NoFileRedirects)
 # robots.txt answers per site, for the life of the process (a `sources add` fetches several URLs of one site).
-_robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+_robots: dict[str, Protego | None] = {}
 
 
 def allowed_by_robots(url: str) -> bool:
@@ -67,11 +69,10 @@ def allowed_by_robots(url: str) -> bool:
             if response.status >= 400:
                 _robots[robots_url] = None
             else:
-                parser = urllib.robotparser.RobotFileParser(robots_url)
-                parser.parse(response.body.decode("utf-8", "replace").splitlines())
-                _robots[robots_url] = parser
+                _robots[robots_url] = Protego.parse(response.body.decode("utf-8", "replace"))
     parser = _robots[robots_url]
-    return parser is None or parser.can_fetch(USER_AGENT, url)
+    # The same user agent string Scrapy's robots.txt middleware matches the rules against.
+    return parser is None or parser.can_fetch(url, USER_AGENT)
 
 
 def _raw(url: str) -> FetchResponse:

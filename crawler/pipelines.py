@@ -1,21 +1,67 @@
-"""The item pipeline: every fetched page goes to the archive (WARC capture + catalog document)."""
+"""The item pipeline, two stages: extraction (is the page an article, and what does it say), then the
+archive (WARC capture + catalog document). A stage that refuses a page raises DropItem with the reason;
+the crawl report extension and the spider learn of every outcome through Scrapy's item signals."""
 
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
+
+from scrapy.exceptions import DropItem
 
 from archive import ArchiveError, canonical_url
 from archive.store import now_iso
 from crawler.items import PageItem
 
+_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
+# C0 control characters that text does not use (tab, newlines, form feed and escape are left out).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
+
+
+class ExtractionPipeline:
+    """Refuses what is not a page (empty, binary, not HTML), keeps PDFs as captures, and extracts the
+    title, date, authors, text and kind of every HTML page."""
+
+    def process_item(self, item: PageItem, spider: Any = None) -> PageItem:
+        body = item.body
+        if not body.strip():
+            raise DropItem("empty response body")
+        lowered_type = (item.content_type or "").lower()
+        if "pdf" in lowered_type or body.startswith(b"%PDF-"):
+            item.note = "pdf"  # kept as a capture: a PDF statement is evidence even without extracted text
+            return item
+        html_like = not item.content_type or any(t in lowered_type for t in _HTML_TYPES) or _sniffs_as_html(body)
+        if _looks_binary(body[:4096]):
+            raise DropItem(f"binary content, not a page ({lowered_type.split(';')[0] or 'no type'})")
+        if not html_like:
+            raise DropItem(f"not an HTML page ({lowered_type.split(';')[0]})")
+        from crawler.extract import extract
+
+        try:
+            extraction = extract(body, item.url, item.content_type, item.kind, item.hints)
+        except Exception as exc:  # noqa: BLE001 - one odd page must not stop the crawl
+            raise DropItem(f"extraction failed: {type(exc).__name__}: {exc}"[:200]) from None
+        if not extraction.text.strip():
+            item.note = "no text"
+            item.failure = "no article text found"  # the capture is kept all the same
+            return item
+        item.extracted = extraction.to_dict()
+        return item
+
 
 class ArchivePipeline:
-    """Writes each PageItem to the spider's archive and counts what happened per source."""
+    """Writes each page to the crawl's archive: the raw response to WARC, the document to the catalog."""
 
-    def process_item(self, item: PageItem, spider=None) -> PageItem:  # type: ignore[no-untyped-def]
-        spider = spider or self.crawler.spider  # type: ignore[attr-defined]
+    def __init__(self, crawler: Any = None):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ArchivePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: PageItem, spider: Any = None) -> PageItem:
+        spider = spider or self.crawler.spider
         archive = spider.archive
-        parent = item.extra.get("parent")
         try:
             outcome, _doc_id = archive.record_page(
                 source=item.source, url=item.url, status=item.status, body=item.body,
@@ -30,20 +76,23 @@ class ArchivePipeline:
             for url in {canonical_url(item.requested_url), canonical_url(item.url)}:
                 archive.catalog.set_fetch_state(url, None, None, item.lastmod, fetched_at)
         except (ArchiveError, OSError, sqlite3.Error) as exc:
-            spider.record_failure(item.source, item.url, f"could not be archived: {exc}"[:300])
-            spider.settle(parent, ok=False)
-            return item
-        if outcome in ("new", "updated", "unchanged"):
-            spider.crawl_stats.add(item.source, outcome)
-        elif item.note == "pdf":
-            spider.crawl_stats.add(item.source, "new")
-        spider.settle(parent, ok=True)
+            raise DropItem(f"could not be archived: {exc}"[:300]) from None
+        item.outcome = "new" if item.note == "pdf" and outcome not in ("new", "updated", "unchanged") else outcome
         # The body is in the WARC file now; do not keep megabytes alive in Scrapy's item references.
         item.body = b""
         return item
 
-    @classmethod
-    def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
-        pipeline = cls()
-        pipeline.crawler = crawler
-        return pipeline
+
+def _sniffs_as_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """Bytes no text page has: NULs or many control characters (UTF-16 pages start with a BOM)."""
+    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    return controls > 0.02 * len(sample)

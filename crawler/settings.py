@@ -23,19 +23,19 @@ USER_AGENT = f"optout-archive/{__version__} (+https://github.com/optout-archive/
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 SETTINGS: dict[str, Any] = {
-    "USER_AGENT": USER_AGENT,
-    "ROBOTSTXT_OBEY": True,
+    "USER_AGENT": USER_AGENT,  # default "Scrapy/VERSION": sites should know who is asking, and how to reach us
+    "ROBOTSTXT_OBEY": True,  # default False outside a Scrapy project; an archive bot always obeys (Protego)
     # Politeness: at most two requests at a time per site, adapted to how fast it answers.
     "CONCURRENT_REQUESTS": 16,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
-    "AUTOTHROTTLE_ENABLED": True,
+    "AUTOTHROTTLE_ENABLED": True,  # default off: adapt the delay to each site's response times
     "AUTOTHROTTLE_START_DELAY": 0.5,  # default 5 s is too slow for sites that answer quickly
-    "AUTOTHROTTLE_MAX_DELAY": 30,
-    "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,
+    "AUTOTHROTTLE_MAX_DELAY": 30,  # default 60: a site slower than this is failing anyway
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 2.0,  # default 1: the two requests per site allowed above
     "DOWNLOAD_DELAY": 0,
     # Limits: no article page is this large; bigger answers are failures, not memory spikes.
     "DOWNLOAD_MAXSIZE": DEFAULT_MAX_BYTES,  # also bounds decompressed size (gzip bombs)
-    "DOWNLOAD_WARNSIZE": DEFAULT_MAX_BYTES // 2,
+    "DOWNLOAD_WARNSIZE": DEFAULT_MAX_BYTES // 2,  # default 32 MB, above the limit itself
     "DOWNLOAD_TIMEOUT": 30,  # default 180 s lets one slow server hold a crawl for minutes
     "REDIRECT_MAX_TIMES": 5,  # default 20; real articles redirect once or twice
     "RETRY_ENABLED": True,
@@ -52,16 +52,22 @@ SETTINGS: dict[str, Any] = {
     },
     # Only the web: a feed or a redirect must never make the crawler read local files or other schemes.
     "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
-    "ITEM_PIPELINES": {"crawler.pipelines.ArchivePipeline": 300},
+    # Two stages: what the page is and says, then the archive (see crawler/pipelines.py).
+    "ITEM_PIPELINES": {"crawler.pipelines.ExtractionPipeline": 200, "crawler.pipelines.ArchivePipeline": 300},
+    # Per-source counts, failures and progress through Scrapy's stats and signals (crawler/extensions.py).
+    "EXTENSIONS": {"crawler.extensions.CrawlReport": 500},
+    # A page the extraction stage refuses is a failure recorded with its reason, not a log warning
+    # (default WARNING, which would print each refused page with its whole body).
+    "DEFAULT_DROPITEM_LOG_LEVEL": "DEBUG",
     "COOKIES_ENABLED": False,  # articles do not need sessions; cookies only make crawls stateful
     "TELNETCONSOLE_ENABLED": False,  # no listening ports from a CLI tool
     "REMOTE_CONTROL_ENABLED": False,  # nor Scrapy 2.19's remote-control HTTP server
-    "LOG_LEVEL": "WARNING",
+    "LOG_LEVEL": "WARNING",  # default DEBUG: failures are recorded with reasons, not logged per request
     "LOG_INSTALL_ROOT_HANDLER": False,  # the CLI prints its own progress; Scrapy's log would drown it
-    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
-    "DNS_TIMEOUT": 10,
+    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",  # silences the warning of Scrapy versions that still ask
+    "DNS_TIMEOUT": 10,  # default 60: a host that does not resolve in 10 s is "host not found"
     "DEPTH_LIMIT": 3,  # home -> feed -> article and listing -> article never need more
-    "MEMUSAGE_ENABLED": False,
+    "MEMUSAGE_ENABLED": False,  # default on: its periodic checks and e-mail reports are for long-running servers
     # Scrapy re-reads each callback's source code (inspect + ast) for every response, since its cache of
     # bound methods never hits: measured at 7% of a crawl's CPU. The check only warns about spider bugs.
     "WARN_ON_GENERATOR_RETURN_VALUE": False,

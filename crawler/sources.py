@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -93,6 +94,42 @@ def _key_line(text: str, start: int, end: int | None, key: str) -> int:
     return start
 
 
+def _validate_table(table: dict, fail: Callable[[str, str], None], seen: dict[str, int], start: int) -> None:
+    """Every check of one [[sources]] table; ``fail(key, problem)`` raises."""
+    for key in table:
+        if key not in _KNOWN:
+            fail(key, f"unknown key (known keys: {', '.join(sorted(_KNOWN))})")
+    sid = table.get("id")
+    if not isinstance(sid, str) or not _ID.match(sid):
+        fail("id", "must be letters, digits and dashes (lowercase), starting with a letter or digit")
+    if sid in seen:
+        fail("id", f"duplicate id (first used at line {seen[sid]})")
+    seen[sid] = start
+    for key in ("name", "organization", "homepage"):
+        if key in table and (not isinstance(table[key], str) or not table[key].strip()):
+            fail(key, "must be a non-empty string")
+    kind = table.get("kind", "news")
+    if kind not in KINDS:
+        fail("kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+    for key in _LIST_KEYS:
+        value = table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            fail(key, "must be a list of strings")
+    for key in ("feeds", "sitemaps", "pages", "homepage"):
+        values = table.get(key, [])
+        for url in [values] if isinstance(values, str) else values:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                fail(key, f"{url!r} is not an http(s) URL")
+    for key in ("follow", "exclude"):
+        for pattern in table.get(key, []):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                fail(key, f"bad pattern {pattern!r}: {exc}")
+    if not any(table.get(k) for k in ("feeds", "sitemaps", "pages", "homepage")):
+        fail("", "needs at least one of feeds, sitemaps, pages or homepage")
+
 def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
     """Parse and validate the text of a sources file."""
     try:
@@ -117,39 +154,8 @@ def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
             line = _key_line(text, _start, _end, key) if key else _start
             raise SourcesError(f"{name}:{line}: source {_label!r}: {key + ': ' if key else ''}{problem}")
 
-        for key in table:
-            if key not in _KNOWN:
-                fail(key, f"unknown key (known keys: {', '.join(sorted(_KNOWN))})")
-        sid = table.get("id")
-        if not isinstance(sid, str) or not _ID.match(sid):
-            fail("id", "must be letters, digits and dashes (lowercase), starting with a letter or digit")
-        if sid in seen:
-            fail("id", f"duplicate id (first used at line {seen[sid]})")
-        seen[sid] = start
-        for key in ("name", "organization", "homepage"):
-            if key in table and (not isinstance(table[key], str) or not table[key].strip()):
-                fail(key, "must be a non-empty string")
-        kind = table.get("kind", "news")
-        if kind not in KINDS:
-            fail("kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
-        for key in _LIST_KEYS:
-            value = table.get(key, [])
-            if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                fail(key, "must be a list of strings")
-        for key in ("feeds", "sitemaps", "pages", "homepage"):
-            values = table.get(key, [])
-            for url in [values] if isinstance(values, str) else values:
-                parts = urlsplit(url)
-                if parts.scheme not in ("http", "https") or not parts.hostname:
-                    fail(key, f"{url!r} is not an http(s) URL")
-        for key in ("follow", "exclude"):
-            for pattern in table.get(key, []):
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    fail(key, f"bad pattern {pattern!r}: {exc}")
-        if not any(table.get(k) for k in ("feeds", "sitemaps", "pages", "homepage")):
-            fail("", "needs at least one of feeds, sitemaps, pages or homepage")
+        _validate_table(table, fail, seen, start)
+        sid, kind = table["id"], table.get("kind", "news")
         out.append(Source(
             id=sid, name=table.get("name", sid), kind=kind, organization=table.get("organization"),
             homepage=table.get("homepage"), **{k: list(table.get(k, [])) for k in _LIST_KEYS},
@@ -184,3 +190,49 @@ def append_source(path: Path, source: Source) -> None:
     new_text = text.rstrip("\n") + "\n\n" + source.to_toml()
     parse_sources(new_text, str(path))  # never write a file we could not read back
     path.write_text(new_text, encoding="utf-8")
+
+
+def _url_key(url: str) -> str:
+    """A URL compared without its scheme, ``www.``, case of the host or a trailing slash."""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    host = host[4:] if host.startswith("www.") else host
+    port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
+    return f"{host}{port}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
+
+
+def duplicate_of(source: Source, existing: list[Source]) -> tuple[Source, str, str] | None:
+    """(the existing source, "homepage" | "feed" | "sitemap", the URL) when ``source`` would collect
+    from a homepage, feed or sitemap that an existing source already has; else None."""
+    theirs: dict[str, tuple[Source, str, str]] = {}
+    for other in existing:
+        for what, urls in (("homepage", [other.homepage] if other.homepage else []), ("feed", other.feeds),
+                           ("sitemap", other.sitemaps), ("listing page", other.pages)):
+            for url in urls:
+                theirs.setdefault(_url_key(url), (other, what, url))
+    for url in [*([source.homepage] if source.homepage else []), *source.feeds, *source.sitemaps]:
+        twin = theirs.get(_url_key(url))
+        if twin is not None:
+            return twin
+    return None
+
+
+def remove_source(path: Path, source_id: str) -> Source:
+    """Take the source ``source_id`` out of the sources file at ``path`` (its other text, comments
+    included, stays as it was). SourcesError when the file has no such source."""
+    existing = load_sources(path) if path.exists() else []
+    removed = next((s for s in existing if s.id == source_id), None)
+    if removed is None:
+        raise SourcesError(f"{path}: no source with id {source_id!r} (see `optout sources list`)")
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    starts = _source_lines(text)
+    index = [s.id for s in existing].index(source_id)
+    start = starts[index] - 1
+    end = starts[index + 1] - 1 if index + 1 < len(starts) else len(lines)
+    new_text = "".join(lines[:start]).rstrip("\n") + "\n" + ("\n" + "".join(lines[end:]) if end < len(lines) else "")
+    left = parse_sources(new_text, str(path))  # never write a file we could not read back
+    if sorted(s.id for s in left) != sorted(s.id for s in existing if s.id != source_id):
+        raise SourcesError(f"{path}: cannot remove {source_id!r} safely (edit the file by hand)")
+    path.write_text(new_text, encoding="utf-8")
+    return removed

@@ -3,76 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from archive import Archive, canonical_url
 from crawler import discovery
-from crawler.extract import extract
-from crawler.feeds import Entry, FeedError, listing_links, parse_sitemap, read_feed
+from crawler import stats as crawl_stats
+from crawler.failures import failure_reason, is_transient, page_failed
+from crawler.feeds import Entry, FeedError
 from crawler.items import PageItem
 from crawler.sources import Source
-from crawler.stats import CrawlStats
 
 # Error statuses reach the callbacks (after retries) so each failure is recorded with its reason;
 # 3xx stay out of this list so redirects are still followed.
 HANDLED_STATUSES = [304, *range(400, 600)]
-_HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
-# Failures worth trying again at the next crawl: the feed that listed such an article is fetched in
-# full next time (no conditional GET), so the article is found again.
-_TRANSIENT = ("HTTP 5", "HTTP 429", "HTTP 408", "timed out", "connection refused", "host not found",
-              "connection lost", "download failed", "could not be archived")
-
-_SIZE_REASON = "response larger than the size limit"
-
-
-def failure_reason(failure: Failure) -> str:
-    """A short human reason for a failed request."""
-    from scrapy import exceptions as sx
-    from twisted.internet import defer
-    from twisted.internet import error as tx
-
-    exc = failure.value
-    name = type(exc).__name__
-    text = (str(exc).splitlines() or [""])[0]
-    lowered = f"{name} {text}".lower()
-    if isinstance(exc, sx.IgnoreRequest):
-        if "robots" in lowered:
-            return "disallowed by robots.txt"
-        if "redirect" in lowered:
-            return "too many redirects"
-        if "maxsize" in lowered or "max size" in lowered:
-            return f"{_SIZE_REASON} (after decompression)"
-        return f"ignored: {text}"[:200] if text else "ignored"
-    if isinstance(exc, sx.DownloadTimeoutError | tx.TimeoutError | defer.TimeoutError) or "timed out" in lowered \
-            or "took longer than" in lowered:
-        return "timed out"
-    if "larger than download max size" in lowered or "max size" in lowered:
-        return _SIZE_REASON
-    if isinstance(exc, sx.CannotResolveHostError | tx.DNSLookupError) or "dns lookup" in lowered:
-        return "host not found"
-    if isinstance(exc, sx.DownloadConnectionRefusedError | tx.ConnectionRefusedError) or "refused" in lowered:
-        return "connection refused"
-    if isinstance(exc, sx.ResponseDataLossError | tx.ConnectionLost | tx.ConnectionDone):
-        return "connection lost before the response was complete"
-    if isinstance(exc, sx.UnsupportedURLSchemeError | sx.NotSupported):
-        return f"not fetched: {text}"[:200] if text else "not fetched: unsupported URL"
-    if isinstance(exc, sx.DownloadCancelledError | defer.CancelledError):
-        # Scrapy's HTTP handler cancels a download for one reason: the body outgrew DOWNLOAD_MAXSIZE
-        # (downloads cut short by a stopping crawl are not reported; see ArchiveSpider.on_error).
-        return _SIZE_REASON
-    if isinstance(exc, sx.DownloadFailedError | tx.ConnectError):
-        return f"download failed: {text}"[:200] if text else "download failed"
-    return f"{name}: {text}"[:200] if text else name
-
-
-def is_transient(reason: str) -> bool:
-    return reason.startswith(_TRANSIENT)
 
 
 @dataclass
@@ -90,7 +40,8 @@ class _Node:
     source: str = ""
     pending: int = 0
     found: int = 0  # article URLs it led to, archived before or not
-    fallback: Callable[[], list[Request]] | None = None  # more requests to try when it led to none
+    # Further stages to try, in order, while it has led to no article (see crawler.discovery).
+    fallbacks: list[Callable[[], list[Request]]] = field(default_factory=list)
     complete: bool = True  # False once a child failed for a passing reason or was left for later
     sealed: bool = False  # every child request has been created
     validators: tuple[str | None, str | None] | None = None
@@ -98,27 +49,55 @@ class _Node:
 
 
 class ArchiveSpider(scrapy.Spider):
-    """Collects every source it is given and hands each page to the archive pipeline."""
+    """Walks every source's feeds, sitemaps and listing pages and yields each article page, raw, to the
+    item pipeline (extraction, then the archive). It counts what it discovers and fetches in Scrapy's
+    stats and reports failed requests with the ``page_failed`` signal; Scrapy's item signals tell it
+    when a page it listed is done, so that a feed's validators are kept only once all it listed is."""
 
     name = "optout"
 
-    def __init__(self, sources: list[Source], archive: Archive, stats: CrawlStats, refresh: bool = False,
+    def __init__(self, sources: list[Source], archive: Archive, refresh: bool = False,
                  max_articles: int | None = None, **kwargs: Any):
         super().__init__(**kwargs)
         self.sources = {s.id: s for s in sources}
         self.archive = archive
-        self.crawl_stats = stats
         self.refresh = refresh
         self.max_articles = max_articles
         self.seen: set[str] = set()
         self.queued: dict[str, int] = {}
         self.nodes: dict[str, _Node] = {}
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ArchiveSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._item_archived, signal=signals.item_scraped)
+        crawler.signals.connect(spider._item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(spider._item_error, signal=signals.item_error)
+        return spider
+
+    # -- reporting -------------------------------------------------------------------------------------
+
+    def _count(self, source: str, name: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(crawl_stats.key(source, name), n)
+
+    def _fail(self, source: str, url: str, reason: str) -> None:
+        self.crawler.signals.send_catch_log(signal=page_failed, source=source, url=url, reason=reason, spider=self)
+
+    def _item_archived(self, item: PageItem, response: Any = None, spider: Any = None) -> None:
+        self.settle(item.parent, ok=True)
+
+    def _item_dropped(self, item: PageItem, response: Any = None, exception: BaseException | None = None,
+                      spider: Any = None) -> None:
+        self.settle(item.parent, ok=not is_transient(str(exception)))
+
+    def _item_error(self, item: PageItem, response: Any = None, spider: Any = None, failure: Any = None) -> None:
+        self.settle(item.parent, ok=False)
+
     # -- starting points -----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Request]:
         for source in self.sources.values():
-            self.crawl_stats.add(source.id, "discovered", 0)
+            self._count(source.id, "discovered", 0)
             requests = []
             for url in source.feeds:
                 requests.append(self._discovery_request(url, source, "feed"))
@@ -147,11 +126,13 @@ class ArchiveSpider(scrapy.Spider):
                 headers["If-None-Match"] = state["etag"]
             if state["last_modified"]:
                 headers["If-Modified-Since"] = state["last_modified"]
-        callback = {"feed": self.parse_feed, "sitemap": self.parse_sitemap, "listing": self.parse_listing,
-                    "home": self.parse_home}[role]
+        callback = {"home": self.parse_home, "robots": self.parse_robots}.get(role, self.parse_discovery)
+        meta = {"source": source.id, "role": role, "probe": probe, "node": url, "parent": parent,
+                "handle_httpstatus_list": HANDLED_STATUSES}
+        if role == "robots":
+            meta["dont_obey_robotstxt"] = True  # reading robots.txt itself, for its Sitemap: lines
         return Request(url, callback=callback, errback=self.on_error, headers=headers, dont_filter=True,
-                       meta={"source": source.id, "role": role, "probe": probe, "node": url, "parent": parent,
-                             "handle_httpstatus_list": HANDLED_STATUSES}, priority=10)
+                       meta=meta, priority=10)
 
     # -- bookkeeping of what each discovery URL led to -----------------------------------------------
 
@@ -175,15 +156,14 @@ class ArchiveSpider(scrapy.Spider):
     def _maybe_done(self, node: _Node) -> None:
         if node.settled or not node.sealed or node.pending > 0:
             return
-        if node.found == 0 and node.fallback is not None:
-            fallback, node.fallback = node.fallback, None
-            for request in fallback():
+        while node.found == 0 and node.fallbacks:
+            for request in node.fallbacks.pop(0)():
                 self.crawler.engine.crawl(request)
             if node.pending > 0:
                 return
         node.settled = True
         if node.role == "home" and node.found == 0 and node.complete:
-            self.record_failure(node.source, node.url, "no feed, sitemap or article links found from the homepage")
+            self._fail(node.source, node.url, "no feed, sitemap or article links found from the homepage")
         if node.complete and node.validators is not None:
             etag, modified = node.validators
             self.archive.catalog.set_fetch_state(node.url, etag, modified, None, _now())
@@ -213,104 +193,79 @@ class ArchiveSpider(scrapy.Spider):
         if response.status >= 400:
             reason = f"HTTP {response.status}"
             if not response.meta.get("probe"):
-                self.record_failure(source, response.url, reason)
+                self._fail(source, response.url, reason)
             self._seal(node, ok=response.meta.get("probe") or not is_transient(reason))
             return False
         return True
 
     def _feed_problem(self, response: Response, message: str, ok: bool = True) -> None:
         if not response.meta.get("probe"):
-            self.record_failure(response.meta["source"], response.url, message)
+            self._fail(response.meta["source"], response.url, message)
         self._seal(response.meta["node"], ok=ok)
 
-    def parse_feed(self, response: Response) -> Iterator[Request]:
+    def parse_discovery(self, response: Response) -> Iterator[Request]:
+        """A feed, sitemap or listing page: the article URLs it lists, and a sitemap index's children."""
         if not self._check(response):
             return
         source = self.sources[response.meta["source"]]
-        body = response.body
-        if not discovery.looks_like_feed(body) and discovery.looks_like_sitemap(body):
-            yield from self.parse_sitemap(response)
-            return
+        node = response.meta["node"]
         try:
-            result = read_feed(body, response.url)
+            listing = discovery.read(response.meta["role"], response.body, response.url, _content_type(response),
+                                     source, self.settings.getint("DOWNLOAD_MAXSIZE"))
         except FeedError as exc:
             self._feed_problem(response, str(exc))
             return
-        if result.problem and not response.meta.get("probe"):
-            self.record_failure(source.id, response.url, result.problem)
-        self._keep_validators(response)
-        node = response.meta["node"]
-        for entry in result.entries:
+        if listing.problem and not response.meta.get("probe"):
+            self._fail(source.id, response.url, listing.problem)
+        if listing.role != "listing":
+            self._keep_validators(response)
+        for child in listing.children:
+            request = self._discovery_request(child, source, "sitemap", parent=node)
+            if request is not None:
+                yield request
+        for entry in listing.entries:
             yield from self._article_request(source, entry, node)
-        self._seal(node)
-
-    def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        if not self._check(response):
-            return
-        source = self.sources[response.meta["source"]]
-        node = response.meta["node"]
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            from scrapy.utils.gz import gunzip
-
-            try:
-                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except Exception:  # noqa: BLE001 - any failure to gunzip is the same failure for us
-                self._feed_problem(response, f"sitemap could not be decompressed ({_SIZE_REASON}?)")
-                return
-        try:
-            entries, children = parse_sitemap(body, response.url)
-        except FeedError as exc:
-            self._feed_problem(response, str(exc))
-            return
-        self._keep_validators(response)
-        for child in children:
-            if source.allows(child):
-                request = self._discovery_request(child, source, "sitemap", parent=node)
-                if request is not None:
-                    yield request
-        # Newest first, so a crawl limited by --max-articles takes the recent articles.
-        entries.sort(key=lambda e: e.lastmod or "", reverse=True)
-        for entry in entries:
-            yield from self._article_request(source, entry, node)
-        self._seal(node)
-
-    def parse_listing(self, response: Response) -> Iterator[Request]:
-        if not self._check(response):
-            return
-        source = self.sources[response.meta["source"]]
-        node = response.meta["node"]
-        here = canonical_url(response.url)
-        for link in listing_links(response.body, response.url, _content_type(response)):
-            if source.follows(link) and canonical_url(link) != here:
-                yield from self._article_request(source, Entry(url=link), node)
         self._seal(node)
 
     def parse_home(self, response: Response) -> Iterator[Request]:
-        """A source given only by its homepage: find its feeds, else try the usual places."""
+        """A source given only by its homepage: the stages of crawler.discovery, one after the other."""
         if not self._check(response):
             return
         source = self.sources[response.meta["source"]]
         node = response.meta["node"]
         ctype = _content_type(response)
-        feeds = [f for f in discovery.feed_links(response.body, response.url, ctype) if source.allows(f)]
-        # When no feed or sitemap leads anywhere, the homepage itself is read as a listing page.
-        here = canonical_url(response.url)
-        links = [link for link in listing_links(response.body, response.url, ctype)
-                 if source.follows(link) and canonical_url(link) != here]
-        self.nodes[node].fallback = lambda: [
-            request for link in links for request in self._article_request(source, Entry(url=link), node)]
-        requests: list[Request | None] = []
-        if feeds:
-            requests = [self._discovery_request(feed, source, "feed", parent=node) for feed in feeds[:3]]
-        else:
-            feed_paths, sitemap_paths = discovery.candidates(response.url)
-            requests = [self._discovery_request(url, source, "feed", probe=True, parent=node) for url in feed_paths[:2]]
-            requests += [self._discovery_request(url, source, "sitemap", probe=True, parent=node)
-                         for url in sitemap_paths[:1]]
-        for request in requests:
+        linked = [f for f in discovery.feed_links(response.body, response.url, ctype) if source.allows(f)]
+        feeds, guessed = discovery.feed_candidates(response.url, linked)
+        links = discovery.read("listing", response.body, response.url, ctype, source, 0).entries
+        home_url = response.url
+
+        def robots() -> list[Request]:
+            request = self._discovery_request(discovery.robots_url(home_url), source, "robots", probe=True,
+                                              parent=node)
+            return [request] if request is not None else []
+
+        def listing() -> list[Request]:
+            return [request for entry in links for request in self._article_request(source, entry, node)]
+
+        self.nodes[node].fallbacks = [robots, listing]
+        for feed in feeds:
+            request = self._discovery_request(feed, source, "feed", probe=guessed, parent=node)
             if request is not None:
                 yield request
+        self._seal(node)
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """The second stage of a homepage source: the sitemaps robots.txt names, else the usual ones."""
+        source = self.sources[response.meta["source"]]
+        node = response.meta["node"]
+        home = self.nodes[node].parent or response.url
+        text = response.body if response.status < 300 else None
+        sitemaps, guessed = discovery.sitemap_candidates(home, text)
+        for url in sitemaps:
+            if source.allows(url):
+                request = self._discovery_request(url, source, "sitemap", probe=guessed, parent=node)
+                if request is not None:
+                    yield request
         self._seal(node)
 
     # -- articles -------------------------------------------------------------------------------------
@@ -323,12 +278,12 @@ class ArchiveSpider(scrapy.Spider):
             return
         self.seen.add(key)
         self.nodes[parent].found += 1
-        self.crawl_stats.add(source.id, "discovered")
+        self._count(source.id, "discovered")
         if not self.refresh:
             state = self.archive.catalog.fetch_state(key)
             if state is not None and not _changed_since_fetch(entry.lastmod, state):
                 # Already archived and not changed since, as far as the sitemap says.
-                self.crawl_stats.add(source.id, "skipped")
+                self._count(source.id, "skipped")
                 return
         if self.max_articles is not None:
             if self.queued.get(source.id, 0) >= self.max_articles:
@@ -343,51 +298,22 @@ class ArchiveSpider(scrapy.Spider):
                             "handle_httpstatus_list": HANDLED_STATUSES})
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
+        """An article page, raw: the pipeline's extraction stage decides what it is."""
         source = self.sources[response.meta["source"]]
         entry: Entry = response.meta["entry"]
         parent = response.meta.get("parent")
-        self.crawl_stats.add(source.id, "fetched")
+        self._count(source.id, "fetched")
         if response.status >= 400:
             self._article_failed(source.id, response.url, f"HTTP {response.status}", parent)
             return
-        body = response.body
-        ctype = _content_type(response)
-        item = PageItem(
+        yield PageItem(
             source=source.id, url=response.url, requested_url=response.request.meta.get("redirect_urls", [response.url])[0],
-            status=response.status, body=body, response_headers=_headers(response.headers),
+            status=response.status, body=response.body, response_headers=_headers(response.headers),
             request_headers=_headers(response.request.headers), kind=source.kind,
-            source_organization=source.organization, lastmod=entry.lastmod, extra={"parent": parent},
+            content_type=_content_type(response), source_organization=source.organization,
+            hints={"title": entry.title, "published": entry.published, "authors": entry.authors},
+            lastmod=entry.lastmod, parent=parent,
         )
-        if not body.strip():
-            self._article_failed(source.id, response.url, "empty response body", parent)
-            return
-        lowered_type = (ctype or "").lower()
-        if "pdf" in lowered_type or body.startswith(b"%PDF-"):
-            item.note = "pdf"
-            yield item  # kept as a capture: a PDF statement is evidence even without extracted text
-            return
-        html_like = not ctype or any(t in lowered_type for t in _HTML_TYPES) or _sniffs_as_html(body)
-        if _looks_binary(body[:4096]):
-            self._article_failed(source.id, response.url,
-                                 f"binary content, not a page ({lowered_type.split(';')[0] or 'no type'})", parent)
-            return
-        if not html_like:
-            self._article_failed(source.id, response.url, f"not an HTML page ({lowered_type.split(';')[0]})", parent)
-            return
-        try:
-            extraction = extract(body, response.url, ctype, source.kind,
-                                 {"title": entry.title, "published": entry.published, "authors": entry.authors})
-        except Exception as exc:  # noqa: BLE001 - one odd page must not stop the crawl
-            self._article_failed(source.id, response.url, f"extraction failed: {type(exc).__name__}: {exc}"[:200],
-                                 parent)
-            return
-        if not extraction.text.strip():
-            item.note = "no text"
-            self.record_failure(source.id, response.url, "no article text found")
-            yield item  # the capture is kept; the pipeline settles it
-            return
-        item.extracted = extraction.to_dict()
-        yield item
 
     # -- failures --------------------------------------------------------------------------------------
 
@@ -404,22 +330,18 @@ class ArchiveSpider(scrapy.Spider):
         reason = failure_reason(failure)
         role = meta.get("role")
         if role == "article":
-            self.crawl_stats.add(meta.get("source"), "fetched")
+            self._count(meta.get("source"), "fetched")
             self._article_failed(meta.get("source"), url, reason, meta.get("parent"))
             return
         if not meta.get("probe"):
-            self.record_failure(meta.get("source"), url, reason)
+            self._fail(meta.get("source"), url, reason)
         node = meta.get("node")
         if node in self.nodes:
             self._seal(node, ok=bool(meta.get("probe")) or not is_transient(reason))
 
     def _article_failed(self, source: str, url: str, reason: str, parent: str | None) -> None:
-        self.record_failure(source, url, reason)
+        self._fail(source, url, reason)
         self.settle(parent, ok=not is_transient(reason))
-
-    def record_failure(self, source: str, url: str, reason: str) -> None:
-        self.crawl_stats.fail(source, url, reason)
-        self.archive.record_failure(source, url, reason)
 
 
 def _changed_since_fetch(lastmod: str | None, state: Any) -> bool:
@@ -456,25 +378,6 @@ def _headers(headers: Any) -> list[tuple[str, str]]:
         for value in values:
             out.append((key.decode("latin-1"), value.decode("latin-1")))
     return out
-
-
-def _sniffs_as_html(body: bytes) -> bool:
-    head = body[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head
-
-
-def _looks_binary(sample: bytes) -> bool:
-    """Bytes no text page has: NULs or many control characters (UTF-16 pages start with a BOM)."""
-    if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    if b"\x00" in sample:
-        return True
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    return controls > 0.02 * len(sample)
-
-
-# C0 control characters that text does not use (tab, newlines, form feed and escape are left out).
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 
 
 def _now() -> str:

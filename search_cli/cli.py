@@ -76,6 +76,7 @@ def demo(ctx: click.Context, keep_serving: bool) -> None:
     """Crawl the bundled sample web (fictional sites served on 127.0.0.1), index it and search it.
 
     Needs no internet. Uses --data-dir if given, else a new temporary data directory.
+    Ctrl-C (or SIGTERM) stops it at any point: exit code 130 (143 for SIGTERM).
     """
     import tempfile
 
@@ -89,33 +90,79 @@ def demo(ctx: click.Context, keep_serving: bool) -> None:
     out = click.echo
     out(f"Serving the sample web at http://127.0.0.1:{server.server_address[1]}/ (fictional sites)")
     try:
-        sources = parse_sources(sources_text, "sample_web/sources.toml")
-        _run_crawl(archive, sources, refresh=False, max_articles=None, settings={"AUTOTHROTTLE_START_DELAY": 0.05})
-        _run_index(archive, rebuild=False)
-        examples = [('opt out', {}), ('parents refuse tests', {"orgs": ["NJEA"]}), ('PARCC', {"since": "2015", "until": "2016"})]
-        from indexer.query import Searcher
+        with _sigterm_as_interrupt():
+            sources = parse_sources(sources_text, "sample_web/sources.toml")
+            stats = _run_crawl(archive, sources, refresh=False, max_articles=None,
+                               settings={"AUTOTHROTTLE_START_DELAY": 0.05})
+            _exit_if_stopped(stats)
+            _run_index(archive, rebuild=False)
+            _demo_searches(archive)
+            out(f"\nThe demo archive is in {archive.path}. Try:\n  optout --data-dir {archive.path} search \"state tests\"")
+            if keep_serving:
+                out("Serving until Ctrl-C ...")
+                import time
 
-        searcher = Searcher(archive)
-        for text, opts in examples:
-            label = " ".join([f'"{text}"', *[f"--{k.rstrip('s')} {' '.join(v) if isinstance(v, list) else v}" for k, v in opts.items()]])
-            out(f"\n$ optout search {label}")
-            results = searcher.search(text, searcher.filters(**opts), limit=5)
-            _print_hits(results, "table")
-        out("\n$ optout quotes \"opt out\" --limit 3")
-        _print_quotes(searcher.quotes("opt out", searcher.filters(), limit=3), "table", None)
-        out(f"\nThe demo archive is in {archive.path}. Try:\n  optout --data-dir {archive.path} search \"state tests\"")
-        if keep_serving:
-            out("Serving until Ctrl-C ...")
-            import time
-
-            try:
                 while True:
                     time.sleep(3600)
-            except KeyboardInterrupt:
-                pass
     finally:
         server.shutdown()
         archive.close()
+
+
+def _demo_searches(archive: Any) -> None:
+    examples = [('opt out', {}), ('parents refuse tests', {"orgs": ["NJEA"]}), ('PARCC', {"since": "2015", "until": "2016"})]
+    from indexer.query import Searcher
+
+    searcher = Searcher(archive)
+    for text, opts in examples:
+        label = " ".join([f'"{text}"', *[f"--{k.rstrip('s')} {' '.join(v) if isinstance(v, list) else v}" for k, v in opts.items()]])
+        click.echo(f"\n$ optout search {label}")
+        results = searcher.search(text, searcher.filters(**opts), limit=5)
+        _print_hits(results, "table")
+    click.echo("\n$ optout quotes \"opt out\" --limit 3")
+    _print_quotes(searcher.quotes("opt out", searcher.filters(), limit=3), "table", None)
+
+
+# -- exit codes and signals --------------------------------------------------------------------------------
+
+EXIT_ALL_SOURCES_FAILED = 3  # a crawl that collected nothing because every source failed
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), like a shell
+EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or SIGTERM: stop now, with the matching exit code (see main)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+class _sigterm_as_interrupt:  # noqa: N801 - used as a context manager, like contextlib's
+    """SIGTERM stops the command the way Ctrl-C does (unwinding, so files are closed and servers stopped)."""
+
+    def __enter__(self) -> None:
+        import signal
+
+        def stop(signum: int, _frame: Any) -> None:
+            raise Interrupted(signum)
+
+        self.previous = signal.signal(signal.SIGTERM, stop)
+
+    def __exit__(self, *exc: Any) -> None:
+        import signal
+
+        signal.signal(signal.SIGTERM, self.previous)
+
+
+def _exit_if_stopped(stats: Any) -> None:
+    """A crawl stopped by Ctrl-C or SIGTERM ends the command with one line and exit code 130 or 143."""
+    import signal
+
+    if stats.interrupted:
+        if stats.signal == signal.SIGTERM:
+            raise Interrupted(signal.SIGTERM)
+        raise Interrupted(signal.SIGINT)
 
 
 # -- crawl ---------------------------------------------------------------------------------------------
@@ -193,15 +240,24 @@ def crawl(ctx: click.Context, sources_file: Path | None, only: tuple[str, ...], 
 
     Without --sources: the packaged default sources plus those added with `optout sources add`.
     Already archived articles are not fetched again (unless --refresh); an interrupted crawl resumes.
+
+    \b
+    Exit codes: 0 the crawl ran (some sources may have failed: see `optout sources status`),
+    2 bad options or sources file, 3 every source failed (nothing was collected),
+    130 stopped by Ctrl-C (143 by SIGTERM): what was archived stays; run again for the rest.
     """
     archive = _archive(ctx)
     sources = _load_sources(archive, sources_file, only, defaults=not no_defaults)
     if not sources:
         raise UserError("no sources to crawl (add one with `optout sources add URL`)")
     settings = {"DOWNLOAD_TIMEOUT": timeout} if timeout else None
-    stats = _run_crawl(archive, sources, refresh, max_articles, settings)
-    if stats.interrupted:
-        click.echo("crawl stopped early: run the same command again to collect the rest", err=True)
+    with _sigterm_as_interrupt():
+        stats = _run_crawl(archive, sources, refresh, max_articles, settings)
+    _exit_if_stopped(stats)
+    if stats.all_failed([s.id for s in sources]):
+        click.echo(f"crawl failed: every source failed ({stats.total('failed')} failures; see above and "
+                   f"`optout sources status`)", err=True)
+        sys.exit(EXIT_ALL_SOURCES_FAILED)
     click.echo(f"{stats.total('new')} new and {stats.total('updated')} updated documents; "
                f"run `optout index` to make them searchable.")
 
@@ -521,7 +577,8 @@ def import_(ctx: click.Context, file: Any, fmt: str) -> None:
 @click.option("--kind", type=click.Choice(KINDS), default=None)
 def extract(inputs: tuple[str, ...], fmt: str, kind: str | None) -> None:
     """Extract pages (files or URLs) without archiving them: title, date, authors, text.
-    One object per input, in order; an input that cannot be read gives an object with "error"."""
+    One object per input, in order; an input that cannot be read gives an object with "error".
+    Exit code 1 when every input failed (the reasons go to stderr). URLs obey robots.txt."""
     import json
 
     from crawler.extract_many import extract_inputs
@@ -532,8 +589,13 @@ def extract(inputs: tuple[str, ...], fmt: str, kind: str | None) -> None:
     else:
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
-    if all("error" in r for r in rows):
-        sys.exit(1)  # nothing could be read at all
+    if rows and all("error" in r for r in rows):
+        for row in rows[:5]:
+            click.echo(f"error: {row['input']}: {row['error']}", err=True)
+        if len(rows) > 5:
+            click.echo(f"error: ... and {len(rows) - 5} more inputs", err=True)
+        click.echo(f"nothing extracted: every input ({len(rows)}) failed", err=True)
+        sys.exit(1)
 
 
 # -- sources -------------------------------------------------------------------------------------------
@@ -577,19 +639,43 @@ def sources_list(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 def sources_add(ctx: click.Context, url: str, source_id: str | None, kind: str, name: str | None,
                 organization: str | None) -> None:
-    """Find a site's feeds and sitemaps from its homepage and add it to your sources file."""
+    """Find a site's feeds and sitemaps from its homepage and add it to your sources file.
+
+    URL may be a bare host (example.org: https is assumed). The source is named after the site's own
+    name (og:site_name, else its <title>); a homepage, feed or sitemap that a source already has is refused.
+    """
     from crawler.discover_site import DiscoveryError, discover_source
     from crawler.sources import SourcesError, append_source
 
     archive = _archive(ctx)
+    existing = _load_sources(archive, None, (), defaults=True)
     try:
-        source, report = discover_source(url, source_id=source_id, kind=kind, name=name, organization=organization)
+        source, report = discover_source(url, source_id=source_id, kind=kind, name=name, organization=organization,
+                                         existing=existing)
         for line in report:
             click.echo(line)
         append_source(archive.sources_file, source)
     except (DiscoveryError, SourcesError) as exc:
         raise UserError(str(exc)) from None
-    click.echo(f"added source {source.id!r} to {archive.sources_file}")
+    click.echo(f"added source {source.id!r} ({source.name}) to {archive.sources_file}")
+
+
+@sources.command("remove")
+@click.argument("source_id")
+@click.pass_context
+def sources_remove(ctx: click.Context, source_id: str) -> None:
+    """Remove a source you added from your sources file (what it archived stays in the archive)."""
+    from crawler.sources import SourcesError, default_sources, remove_source
+
+    archive = _archive(ctx)
+    try:
+        removed = remove_source(archive.sources_file, source_id)
+    except SourcesError as exc:
+        if source_id in {s.id for s in default_sources()}:
+            raise UserError(f"{source_id!r} is a packaged default source, not one you added "
+                            f"(leave defaults out with `optout crawl --no-defaults`)") from None
+        raise UserError(str(exc)) from None
+    click.echo(f"removed source {removed.id!r} ({removed.name}) from {archive.sources_file}")
 
 
 @sources.command("check")
@@ -610,11 +696,22 @@ def sources_check(ctx: click.Context, source_id: str, sample: int) -> None:
 
 
 @sources.command("status")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
-def sources_status(ctx: click.Context) -> None:
+def sources_status(ctx: click.Context, fmt: str) -> None:
     """Each source's health: last successful crawl, documents, recent failures and their reasons."""
     archive = _archive(ctx)
     rows = archive.catalog.source_status()
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([{
+            "id": r["id"], "last_success": r["last_success"], "last_attempt": r["last_attempt"],
+            "documents": r["documents"], "failures": r["failures"],
+            "recent_failures": [{"at": f["at"], "url": f["url"], "reason": f["reason"]}
+                                for f in archive.catalog.failures(r["id"], limit=5)],
+        } for r in rows], indent=1))
+        return
     if not rows:
         click.echo("no crawls yet: run `optout crawl`")
         return
@@ -629,12 +726,21 @@ def sources_status(ctx: click.Context) -> None:
 
 
 def main() -> None:
-    """Entry point: library errors become one-line messages, never tracebacks."""
+    """Entry point: library errors become one-line messages, never tracebacks; Ctrl-C exits 130."""
     try:
-        cli.main(prog_name="optout", standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        code = cli.main(prog_name="optout", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt) as exc:
+        _interrupted(exc)
+    except BrokenPipeError:
+        # The reader went away (`optout search ... | head`): stop quietly, as click's standalone mode does.
+        from click.utils import PacifyFlushWrapper
+
+        sys.stdout = PacifyFlushWrapper(sys.stdout)  # type: ignore[assignment]
+        sys.stderr = PacifyFlushWrapper(sys.stderr)  # type: ignore[assignment]
+        sys.exit(1)
     except SystemExit:
         raise
     except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
@@ -642,6 +748,22 @@ def main() -> None:
             raise
         click.echo(f"error: {type(exc).__name__}: {exc}".splitlines()[0], err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _interrupted(exc: BaseException) -> None:
+    """Ctrl-C (or SIGTERM): one line and exit code 130 (143); click turns Ctrl-C into Abort."""
+    import signal
+
+    cause = exc.__cause__ if isinstance(exc, click.Abort) else exc
+    if getattr(cause, "signum", None) == signal.SIGTERM:
+        click.echo("stopped (SIGTERM)", err=True)
+        sys.exit(EXIT_TERMINATED)
+    if isinstance(exc, click.Abort) and not isinstance(cause, KeyboardInterrupt):
+        click.echo("Aborted!", err=True)
+        sys.exit(1)
+    click.echo("interrupted (Ctrl-C): what was archived stays; run the command again to go on", err=True)
+    sys.exit(EXIT_INTERRUPTED)
 
 
 if __name__ == "__main__":
