@@ -38,7 +38,8 @@ class ExtractionPipeline:
         from crawler.extract import extract
 
         try:
-            extraction = extract(body, item.url, item.content_type, item.kind, item.hints)
+            # NULs are dropped for extraction only; the capture keeps the bytes exactly as served.
+            extraction = extract(body.replace(b"\x00", b""), item.url, item.content_type, item.kind, item.hints)
         except Exception as exc:  # noqa: BLE001 - one odd page must not stop the crawl
             raise DropItem(f"extraction failed: {type(exc).__name__}: {exc}"[:200]) from None
         if not extraction.text.strip():
@@ -89,10 +90,10 @@ def _sniffs_as_html(body: bytes) -> bool:
 
 
 def _looks_binary(sample: bytes) -> bool:
-    """Bytes no text page has: NULs or many control characters (UTF-16 pages start with a BOM)."""
+    """Bytes no text page has: many NULs or other control characters (UTF-16 pages start with a BOM)."""
     if not sample or sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
-    if b"\x00" in sample:
-        return True
+    # A few stray NULs in a text page (a bad CMS export) are not binary: counted with the other control
+    # bytes against the threshold, so such a page is archived and extracted rather than lost.
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > 0.02 * len(sample)
