@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.crawler.faultserver import FaultServer, make_article, page, rss, sitemap  # noqa: E402
+from testsupport.faultserver import FaultServer, make_article, page, rss, sitemap  # noqa: E402
 
 TARGET_PAGES_PER_SECOND = 30
 TARGET_PEAK_MB = 500

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 from tests.conftest import run_optout
-from tests.crawler.faultserver import FaultServer, Versioned, make_article, page, rss, sitemap
+from testsupport.faultserver import FaultServer, Versioned, make_article, page, rss, sitemap
 
 
 def _home(links: str, head: str = "") -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from crawler import discovery
 from tests.conftest import run_optout
-from tests.crawler.faultserver import FaultServer, make_article, page, sitemap
+from testsupport.faultserver import FaultServer, make_article, page, sitemap
 
 FAST = {"OPTOUT_RETRY_BACKOFF": "0.1", "OPTOUT_THROTTLE_START": "0.05"}
 

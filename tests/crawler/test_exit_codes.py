@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_optout
-from tests.crawler.faultserver import FaultServer, make_article, page, rss
+from testsupport.faultserver import FaultServer, make_article, page, rss
 
 FAST = {"OPTOUT_RETRY_BACKOFF": "0.05", "OPTOUT_THROTTLE_START": "0.05"}
 

@@ -14,7 +14,7 @@ import pytest
 
 from crawler.feeds import FeedError, read_feed
 from tests.conftest import run_optout
-from tests.crawler.faultserver import ENTITY_BOMB, HUGE_BYTES, fault_site
+from testsupport.faultserver import ENTITY_BOMB, HUGE_BYTES, fault_site
 
 MAX_BYTES = 2 * 1024 * 1024
 FAST = {"OPTOUT_MAX_BYTES": str(MAX_BYTES), "OPTOUT_RETRY_BACKOFF": "0.1", "OPTOUT_THROTTLE_START": "0.05"}

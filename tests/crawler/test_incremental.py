@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_optout
-from tests.crawler.faultserver import FaultServer, Versioned, make_article, page, rss, sequence, sitemap
+from testsupport.faultserver import FaultServer, Versioned, make_article, page, rss, sequence, sitemap
 
 FAST = {"OPTOUT_RETRY_BACKOFF": "0.1", "OPTOUT_THROTTLE_START": "0.05"}
 

@@ -13,7 +13,7 @@ from crawler.extensions import CrawlReport
 from crawler.items import PageItem
 from crawler.pipelines import ExtractionPipeline
 from crawler.stats import CrawlStats
-from tests.crawler.faultserver import make_article
+from testsupport.faultserver import make_article
 
 
 def _item(body: bytes, ctype: str | None = "text/html; charset=utf-8", **kw) -> PageItem:

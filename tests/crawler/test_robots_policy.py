@@ -7,7 +7,7 @@ import pytest
 
 from crawler import fetch
 from tests.conftest import run_optout
-from tests.crawler.faultserver import FaultServer, make_article, page, rss
+from testsupport.faultserver import FaultServer, make_article, page, rss
 
 ROBOTS = "User-agent: *\nDisallow: /*/drafts/\nDisallow: /*.pdf$\n"
 

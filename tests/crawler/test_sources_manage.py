@@ -13,7 +13,7 @@ from crawler.discover_site import DiscoveryError, default_id, normalize_url
 from crawler.sources import SourcesError, append_source, duplicate_of, parse_sources, remove_source
 from search_cli.cli import cli
 from tests.conftest import run_optout
-from tests.crawler.faultserver import FaultServer, make_article, page, rss
+from testsupport.faultserver import FaultServer, make_article, page, rss
 
 
 @pytest.fixture(scope="module")

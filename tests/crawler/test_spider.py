@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import run_optout
-from tests.crawler.faultserver import FaultServer, send
+from testsupport.faultserver import FaultServer, send
 
 PLACEHOLDER = b"SAMPLE_HOST"  # the sample web's stand-in for host:port (see crawler/sample_web/README.md)
 _TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml", ".atom": "application/atom+xml",
