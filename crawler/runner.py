@@ -45,6 +45,18 @@ def run_crawl(sources: list[Source], archive: Archive, *, refresh: bool = False,
     the crawl cleanly (the returned stats say which signal): every page already written stays, and the
     next run picks up the rest.
     """
+    from archive.locks import exclusive
+
+    # Two crawls on one data dir would fetch every page twice and double each site's request rate.
+    with exclusive(archive.path, "crawl", "another `optout crawl` is running on this data directory; "
+                                          "try again when it ends"):
+        return _locked_crawl(sources, archive, refresh=refresh, max_articles=max_articles, settings=settings,
+                             on_progress=on_progress)
+
+
+def _locked_crawl(sources: list[Source], archive: Archive, *, refresh: bool, max_articles: int | None,
+                  settings: dict[str, Any] | None,
+                  on_progress: Callable[[CrawlStats], None] | None) -> CrawlStats:
     early = _EarlyStop()
     try:
         stats = _crawl(sources, archive, early, refresh=refresh, max_articles=max_articles, settings=settings,

@@ -6,6 +6,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,6 +16,19 @@ from archive.model import KINDS
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LIST_KEYS = ("feeds", "sitemaps", "pages", "follow", "exclude")
 _KNOWN = {"id", "name", "kind", "organization", "homepage", *_LIST_KEYS}
+
+
+@lru_cache(maxsize=256)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str], object]:
+    """One compiled test for a source's patterns, built once (Python's own regex cache holds 512 patterns, so
+    a source with thousands of them would otherwise recompile every pattern for every URL)."""
+    if not patterns:
+        return lambda _url: None
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns)).search
+    except re.error:  # patterns valid alone but not together (a repeated group name): test them one by one
+        compiled = [re.compile(p) for p in patterns]
+        return lambda url: any(c.search(url) for c in compiled)
 
 
 class SourcesError(ValueError):
@@ -54,14 +68,14 @@ class Source:
         host = host[4:] if host.startswith("www.") else host
         if not any(host == d or host.endswith("." + d) for d in self.domains):
             return False
-        return not any(re.search(p, url) for p in self.exclude)
+        return not _matcher(tuple(self.exclude))(url)
 
     def follows(self, url: str) -> bool:
         """True when a link found on a listing page should be fetched as an article."""
         if not self.allows(url):
             return False
         if self.follow:
-            return any(re.search(p, url) for p in self.follow)
+            return bool(_matcher(tuple(self.follow))(url))
         return True
 
     def to_toml(self) -> str:

@@ -251,8 +251,13 @@ def crawl(ctx: click.Context, sources_file: Path | None, only: tuple[str, ...], 
     if not sources:
         raise UserError("no sources to crawl (add one with `optout sources add URL`)")
     settings = {"DOWNLOAD_TIMEOUT": timeout} if timeout else None
-    with _sigterm_as_interrupt():
-        stats = _run_crawl(archive, sources, refresh, max_articles, settings)
+    from archive.errors import ArchiveError
+
+    try:
+        with _sigterm_as_interrupt():
+            stats = _run_crawl(archive, sources, refresh, max_articles, settings)
+    except ArchiveError as exc:  # another crawl holds the data dir, or storage failed
+        _fail(exc)
     _exit_if_stopped(stats)
     if stats.all_failed([s.id for s in sources]):
         click.echo(f"crawl failed: every source failed ({stats.total('failed')} failures; see above and "
