@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler import dates, metadata
+from crawler import dates, metadata, pubdate
 from crawler.encoding import decode_html
 from crawler.language import guess_language
 
@@ -44,6 +44,12 @@ class Extraction:
     canonical_url: str | None = None
     kind: str | None = None
     description: str | None = None
+    # Why the date and the kind are what they are (stored with the document), and whether the page is a
+    # listing or home page rather than an article (kept as a capture only, never searchable).
+    date_evidence: str = ""
+    kind_evidence: str = ""
+    is_listing: bool = False
+    listing_evidence: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,8 +68,12 @@ def parse_tree(page: str) -> lxml_html.HtmlElement | None:
 
 
 def extract(body: bytes | str, url: str, content_type: str | None = None, default_kind: str | None = None,
-            feed_entry: dict[str, Any] | None = None) -> Extraction:
-    """Extract an article from a page. ``feed_entry`` (title, published, authors) fills what the page lacks."""
+            feed_entry: dict[str, Any] | None = None, time_zone: str | None = None) -> Extraction:
+    """Extract an article from a page. ``feed_entry`` (title, published, authors) fills what the page lacks.
+
+    ``default_kind`` is the kind the source declares (None: the page decides); ``time_zone`` (an IANA name)
+    is the publisher's, used for time stamps when the page prints no offset of its own.
+    """
     page = body if isinstance(body, str) else decode_html(body, content_type)
     out = Extraction(url=url)
     tree = parse_tree(page)
@@ -80,29 +90,14 @@ def extract(body: bytes | str, url: str, content_type: str | None = None, defaul
         a for a in feed_entry.get("authors", []) if metadata.plausible_author(a, names)]
     out.language = metadata.language(tree, metas)
     out.description = metas.get("og:description") or metas.get("description")
-    top_text = metadata.dateline_text(tree)
     out.text = body_text(tree, article, url, out.title)
-    out.published = published_date(tree, metas, article, url, top_text, out.text, feed_entry)
     out.language = out.language or guess_language(out.text)
+    decision = pubdate.publication_date(tree, metas, article, [out.canonical_url or "", metas.get("og:url", ""), url],
+                                        out.language, time_zone)
+    out.published = decision.date or dates.parse_any(feed_entry.get("published"))
+    out.date_evidence = decision.evidence if decision.date else ("feed" if out.published else "")
     out.kind = refine_kind(default_kind, url, out.title, out.text)
     return out
-
-
-def published_date(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[str, Any], url: str,
-                   top_text: list[str], text: str, feed_entry: dict[str, Any]) -> str | None:
-    """Structured dates first, then a dateline the page writes, the URL, and the feed's own date."""
-    for value in metadata.date_candidates(tree, metas, article):
-        found = dates.parse_any(value)
-        if found:
-            return found
-    for snippet in top_text:
-        found = dates.find_written_date(snippet)
-        if found:
-            return found
-    found = dates.find_written_date(text[:300])
-    if found:
-        return found
-    return dates.date_from_url(url) or feed_entry.get("published")
 
 
 def body_text(tree: lxml_html.HtmlElement, article: dict[str, Any], url: str, title: str | None = None) -> str:
