@@ -7,12 +7,12 @@ import html
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler import dates, metadata, pubdate
+from crawler import dates, kinds, metadata, pubdate
+from crawler import listing as listing_mod
 from crawler.encoding import decode_html
 from crawler.language import guess_language
 
@@ -26,9 +26,6 @@ _JUNK_LINE = re.compile(
     r"related( articles| stories)?:?|thanks for signing up!?|sign up( now)?|subscribe( now)?|follow us.*|"
     r"click here.*|all rights reserved.*|©.*|copyright ©?.*|image( source)?:.*|photo:.*|getty images|ap photo.*|"
     r"loading\W*|.*newsletter.*|keep an eye on your inbox.*|watch:.*|listen:.*|see also:?.*)$", re.IGNORECASE)
-_STATEMENT_SIGNALS = re.compile(
-    r"\b(for immediate release|press release|news release|media release|statement (?:of|from|by|on)|"
-    r"joint statement|open letter|letter to)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -50,6 +47,7 @@ class Extraction:
     kind_evidence: str = ""
     is_listing: bool = False
     listing_evidence: str = ""
+    page_kind: str | None = None  # the kind the page itself reads as (None: no clear cue)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -96,7 +94,12 @@ def extract(body: bytes | str, url: str, content_type: str | None = None, defaul
                                         out.language, time_zone)
     out.published = decision.date or dates.parse_any(feed_entry.get("published"))
     out.date_evidence = decision.evidence if decision.date else ("feed" if out.published else "")
-    out.kind = refine_kind(default_kind, url, out.title, out.text)
+    listing = listing_mod.detect(tree, url, metas, objects, out.text, out.canonical_url)
+    out.is_listing, out.listing_evidence = listing.is_listing, listing.explain()
+    types = [t for o in objects for t in metadata.types_of(o)] + ([metas["og:type"]] if metas.get("og:type") else [])
+    decision_kind = kinds.decide_kind(default_kind, out.canonical_url or url, out.title, out.text, types,
+                                      metadata.credit_line(tree, metas, article), bool(out.authors))
+    out.kind, out.page_kind, out.kind_evidence = decision_kind.kind, decision_kind.page_kind, decision_kind.explain()
     return out
 
 
@@ -154,12 +157,5 @@ def _drop_heading_lines(lines: list[str], title: str | None) -> list[str]:
 
 
 def refine_kind(default_kind: str | None, url: str, title: str | None, text: str) -> str:
-    """The source's default kind, refined by what the page says it is."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host.endswith(".gov") or ".k12." in host or host.endswith(".state.us"):
-        return "official"
-    kind = default_kind or "news"
-    # Only where a release announces itself: its title or its very first words.
-    if kind in ("statement", "advocacy", "official") and _STATEMENT_SIGNALS.search(f"{title or ''}\n{text[:150]}"):
-        return "statement"
-    return kind
+    """The source's default kind, refined by what the page says it is (kept for callers; see crawler.kinds)."""
+    return kinds.decide_kind(default_kind, url, title, text, []).kind

@@ -10,12 +10,18 @@ from urllib.parse import urljoin, urlsplit
 from lxml import html as lxml_html
 
 _SPACE = re.compile(r"\s+")
-_BY = re.compile(r"^\s*(?:written\s+|posted\s+|reported\s+)?by[:\s]+(.+)$", re.IGNORECASE)
+_BY = re.compile(r"^\s*(?:written\s+|posted\s+|reported\s+)?(?:by|source|credit|from)[:\s]+(.+)$", re.IGNORECASE)
+# Credits that name a desk, an office or an organization, never a person ("Staff reports",
+# "Source: NYSUT Media Relations", "Communications Department").
 _NOT_A_PERSON = re.compile(
-    r"\b(staff|editors?|editorial|newsroom|desk|team|admin|administrator|webmaster|press office|communications|"
-    r"associated press|reuters|wire|contributors?|correspondents?|news service|guest)\b",
+    r"\b(staff|staffers?|editors?|editorial|newsroom|desk|team|admin|administrator|webmaster|press|communications?|"
+    r"associated press|reuters|wire|contributors?|correspondents?|news service|guest|media|relations|"
+    r"public affairs|office|department|reports?|release|bureau|agency|services?|union|association|federation|"
+    r"council|committee|coalition|network|caucus|foundation|institute|center|centre|board|district|inc|llc|"
+    r"ltd|corp|group|partners|partnership|news|newswire|online|digital|web|site|blog|magazine|times|post)\b",
     re.IGNORECASE,
 )
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 
@@ -48,6 +54,11 @@ def jsonld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
             elif isinstance(item, list):
                 stack.extend(item)
     return out
+
+
+def types_of(obj: dict[str, Any]) -> set[str]:
+    """The @type values of a JSON-LD object."""
+    return _types(obj)
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
@@ -174,7 +185,7 @@ def plausible_author(name: str, names: list[str]) -> bool:
     if not name or len(name) > 60 or "@" in name or "://" in name or any(c.isdigit() for c in name):
         return False
     words = name.split()
-    if not 2 <= len(words) <= 5 or _NOT_A_PERSON.search(name):
+    if not 2 <= len(words) <= 5 or _NOT_A_PERSON.search(name) or _ACRONYM.search(name):
         return False
     if not all(w[0].isupper() or w.lower() in ("de", "van", "von", "der", "da", "la", "le", "del", "bin")
                for w in words):
@@ -249,3 +260,20 @@ def language(tree: lxml_html.HtmlElement, metas: dict[str, str]) -> str | None:
         return None
     value = value.strip().replace("_", "-").split("-")[0].lower()
     return value if re.fullmatch(r"[a-z]{2,3}", value) else None
+
+
+def credit_line(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[str, Any]) -> str:
+    """The page's credit as written (a person, a desk or an organization): JSON-LD, meta, then the byline."""
+    parts = []
+    author = article.get("author")
+    for item in author if isinstance(author, list) else [author]:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            parts.append(item["name"])
+        elif isinstance(item, str):
+            parts.append(item)
+    for key in ("author", "article:author", "byl", "dc.creator"):
+        if metas.get(key):
+            parts.append(metas[key])
+    for el in tree.xpath('//*[@rel="author" or @itemprop="author" or contains(@class, "byline")]')[:2]:
+        parts.append(clean(el.text_content())[:200])
+    return " | ".join(clean(p) for p in parts if p and clean(p))[:500]

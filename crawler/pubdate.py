@@ -340,8 +340,8 @@ ECHO = 0.5   # htmldate's weight when it gives the declared date
 _GROUPS = {"jsonld": "declared", "meta": "declared", "itemprop": "declared"}
 
 
-def decide(cands: list[Candidate]) -> DateDecision:
-    """The publication date from the candidates: a weighted vote (see WEIGHTS and the module docstring)."""
+def _tally(cands: list[Candidate]) -> tuple[dict[str, float], dict[str, tuple[float, Candidate]]]:
+    """Each date's score, and the candidate that weighs most for it."""
     best: dict[tuple[str, str], tuple[float, Candidate]] = {}
     first: dict[str, str] = {}
     for c in cands:
@@ -361,6 +361,18 @@ def decide(cands: list[Candidate]) -> DateDecision:
         score[day] = score.get(day, 0.0) + weight
         if weight > lead.get(day, (-1.0, c))[0]:
             lead[day] = (weight, c)
+    return score, lead
+
+
+def margin(cands: list[Candidate]) -> float:
+    """How far the leading date's score is ahead of the next one (its whole score when it stands alone)."""
+    ranked = sorted(_tally(cands)[0].values(), reverse=True)
+    return (ranked[0] - (ranked[1] if len(ranked) > 1 else 0.0)) if ranked else 0.0
+
+
+def decide(cands: list[Candidate]) -> DateDecision:
+    """The publication date from the candidates: a weighted vote (see WEIGHTS and the module docstring)."""
+    score, lead = _tally(cands)
     if not score:
         return DateDecision(None, None, "", cands)
     day = max(score, key=lambda d: (score[d], lead[d][0]))
@@ -372,8 +384,18 @@ def decide(cands: list[Candidate]) -> DateDecision:
 
 def publication_date(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[str, Any], urls: list[str],
                      language: str | None = None, time_zone: str | None = None) -> DateDecision:
-    """The page's publication date as the publisher dates it, or None when the page does not say."""
+    """The page's publication date as the publisher dates it, or None when the page does not say.
+
+    htmldate (the costliest candidate) is asked only when its vote could change the outcome.
+    """
     try:
-        return decide(candidates(tree, metas, article, urls, language, time_zone))
+        cands = candidates(tree, metas, article, urls, language, time_zone, use_htmldate=False)
+        if margin(cands) <= WEIGHTS["htmldate"]:
+            found = _htmldate(tree)
+            # htmldate turns a bare year (a copyright line) into January 1st: unconfirmed, that is no date.
+            year_only = found and found.endswith("-01-01") and not any(c.date == found for c in cands)
+            if found and _plausible(found, date.today()) and not year_only:
+                cands.append(Candidate(found, "htmldate"))
+        return decide(cands)
     except (ValueError, TypeError, OverflowError, RecursionError, json.JSONDecodeError):
         return DateDecision(None, None, "unreadable")

@@ -102,7 +102,9 @@ def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], 
         where = ""
     else:
         where = "WHERE indexed_version != version"
-    pending = [r["id"] for r in catalog.conn.execute(f"SELECT id FROM documents {where} ORDER BY rowid")]
+    listings = catalog.listing_ids()  # listing and home pages stay in the catalog, never in the index
+    pending = [r["id"] for r in catalog.conn.execute(f"SELECT id FROM documents {where} ORDER BY rowid")
+               if r["id"] not in listings]
     report.total = catalog.count()
     written: list[tuple[str, int]] = []
     if pending:
