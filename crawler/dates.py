@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_tz
@@ -299,22 +300,22 @@ def _parse_words(snippet: str, lang: str) -> str | None:
     return _valid(found.year, found.month, found.day) if found else None
 
 
-def _word_dates(text: str, lang: str) -> list[tuple[int, int, str]]:
+def _word_dates(text: str, lang: str, most: int, accept: Callable[[int, int], bool] | None) -> list[tuple[int, int, str]]:
     months = _month_names(lang)
-    out = []
+    out: list[tuple[int, int, str]] = []
     for regex, word_group in ((_WORD_DMY, 2), (_WORD_MDY, 1)):
         for m in regex.finditer(text):
-            if m.group(word_group).lower() not in months:
+            if m.group(word_group).lower() not in months or (accept and not accept(m.start(), m.end())):
                 continue
             found = _parse_words(m.group(0), lang)
             if found:
                 out.append((m.start(), m.end(), found))
-            if len(out) >= MAX_WRITTEN_DATES:
+            if len(out) >= most:
                 return out
     return out
 
 
-def _numeric_dates(text: str, lang: str) -> list[tuple[int, int, str]]:
+def _numeric_dates(text: str, lang: str, accept: Callable[[int, int], bool] | None) -> list[tuple[int, int, str]]:
     out = []
     for m in _NUM_YMD.finditer(text):
         value = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -332,18 +333,21 @@ def _numeric_dates(text: str, lang: str) -> list[tuple[int, int, str]]:
         value = _valid(y, a, b) if month_first else _valid(y, b, a)
         if value:
             out.append((m.start(), m.end(), value))
+    out = [d for d in out if accept is None or accept(d[0], d[1])]
     return out[:MAX_WRITTEN_DATES]
 
 
-def written_dates(text: str, lang: str | None = None, limit: int = 4000) -> list[tuple[int, int, str]]:
+def written_dates(text: str, lang: str | None = None, limit: int = 4000, most: int = MAX_WRITTEN_DATES,
+                  accept: Callable[[int, int], bool] | None = None) -> list[tuple[int, int, str]]:
     """Every full date written in the first ``limit`` characters of ``text``: (start, end, ISO date), in order.
 
     Numeric dates follow the language's order for slashed dates (en: month first); dates with month
     names are read by dateparser in the page's language (and English), never without ``languages=``.
+    At most ``most`` dates; ``accept(start, end)``, when given, picks the matches worth parsing.
     """
     if not text:
         return []
     text = text[:limit]
     lang = known_language(lang)
-    found = _numeric_dates(text, lang) + _word_dates(text, lang)
-    return sorted(found)[:MAX_WRITTEN_DATES]
+    found = _numeric_dates(text, lang, accept) + _word_dates(text, lang, most, accept)
+    return sorted(found)[:most]

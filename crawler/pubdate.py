@@ -43,6 +43,7 @@ MAX_ARTICLE_TEXT = 20_000  # characters of the article searched for dates with a
 MIN_SCOPE_TEXT = 400  # an article element holds at least this much text (not a headline wrapper)
 HEADER_WINDOW = 700  # characters of visible text after the headline that count as its header
 ABOVE_WINDOW = 250   # and before it (kicker, dateline above the title)
+HEADER_DATES = 8     # dates read there at most (later ones barely count in the vote)
 MAX_TIME_ELEMENTS = 40
 
 
@@ -51,8 +52,9 @@ class Candidate:
     """One date the page offers, with where it came from."""
 
     date: str
-    source: str  # jsonld | meta | itemprop | time | header | htmldate | url | modified
+    source: str  # jsonld | meta | itemprop | time | header | cue | htmldate | url | modified ...
     detail: str = ""
+    written: str = ""  # the date as the time stamp writes it, before conversion to the publisher's date
 
 
 @dataclass
@@ -248,7 +250,7 @@ def _header_dates(pieces: list[str], owners: list[Any], heading: Any,
     after = " ".join(after_parts)[:HEADER_WINDOW]
     found = []
     for text in (after, before):
-        for begin, end, value in dates.written_dates(text, lang, limit=HEADER_WINDOW):
+        for begin, end, value in dates.written_dates(text, lang, limit=HEADER_WINDOW, most=HEADER_DATES):
             found.append((value, cue_of(text, begin, end)))
     return found, f"{before} {after}"
 
@@ -257,17 +259,36 @@ def _cued_dates(pieces: list[str], lang: str | None) -> list[tuple[str, str]]:
     """Dates anywhere in the article that a cue word calls its publication or update date."""
     text = " ".join(p.strip() for p in pieces)[:MAX_ARTICLE_TEXT]
     out = []
-    for begin, end, value in dates.written_dates(text, lang, limit=MAX_ARTICLE_TEXT):
-        cue = cue_of(text, begin, end)
-        if cue:
-            out.append((value, cue))
+    for begin, end, value in dates.written_dates(text, lang, limit=MAX_ARTICLE_TEXT, most=HEADER_DATES,
+                                                 accept=lambda b, e: cue_of(text, b, e) is not None):
+        out.append((value, cue_of(text, begin, end) or ""))
     return out
 
 
-def _htmldate(tree: lxml_html.HtmlElement) -> str | None:
-    try:
-        from htmldate import find_date
+_HTMLDATE_LANGUAGE = ["en"]
 
+
+@lru_cache(maxsize=16)
+def _dateparser_for(lang: str):  # type: ignore[no-untyped-def]
+    from dateparser.date import DateDataParser
+
+    # htmldate's own settings, with the languages it leaves open (all of them: 7 s for one odd string).
+    return DateDataParser(languages=list(dict.fromkeys((lang, "en"))), settings={
+        "NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
+        "PREFER_LOCALE_DATE_ORDER": True, "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True})
+
+
+def _htmldate_parser():  # type: ignore[no-untyped-def]
+    return _dateparser_for(_HTMLDATE_LANGUAGE[0])
+
+
+def _htmldate(tree: lxml_html.HtmlElement, lang: str | None = None) -> str | None:
+    """htmldate's original-date extensive search, its dateparser fallback held to the page's language."""
+    try:
+        from htmldate import extractors, find_date
+
+        _HTMLDATE_LANGUAGE[0] = dates.known_language(lang)
+        extractors.get_external_parser = _htmldate_parser
         return find_date(tree, original_date=True, extensive_search=True)
     except Exception:  # noqa: BLE001 - a third-party parser must never break an extraction
         return None
@@ -300,11 +321,11 @@ def candidates(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict
             if found:
                 out.append(Candidate(found[0][2], source, detail))
             continue
-        out.append(Candidate(_local(stamp, printed, time_zone), source, detail))
+        out.append(Candidate(_local(stamp, printed, time_zone), source, detail, stamp.iso()))
     for value, detail in times:
         stamp = dates.parse_stamp(value)
         if stamp:
-            out.append(Candidate(_local(stamp, printed, time_zone), "time", detail))
+            out.append(Candidate(_local(stamp, printed, time_zone), "time", detail, stamp.iso()))
     for value, cue in header:
         out.append(Candidate(value, "header-updated" if cue == "updated" else "header", cue or ""))
     for value, cue in _cued_dates(pieces, language):
@@ -318,7 +339,7 @@ def candidates(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict
         if stamp:
             out.append(Candidate(_local(stamp, printed, time_zone), "modified", key))
     if use_htmldate:
-        found = _htmldate(tree)
+        found = _htmldate(tree, language)
         if found:
             out.append(Candidate(found, "htmldate"))
     for url in urls:
@@ -353,10 +374,12 @@ def _tally(cands: list[Candidate]) -> tuple[dict[str, float], dict[str, tuple[fl
         first.setdefault(group, c.date)
         if weight > best.get((group, c.date), (-1.0, c))[0]:
             best[(group, c.date)] = (weight, c)
+    declared = next((c for c in cands if _GROUPS.get(c.source) == "declared"), None)
+    echoes = {declared.date, declared.written} if declared else set()
     score: dict[str, float] = {}
     lead: dict[str, tuple[float, Candidate]] = {}
     for (group, day), (weight, c) in best.items():
-        if group == "htmldate" and day == first.get("declared"):
+        if group == "htmldate" and day in echoes:
             weight = ECHO
         score[day] = score.get(day, 0.0) + weight
         if weight > lead.get(day, (-1.0, c))[0]:
@@ -391,7 +414,7 @@ def publication_date(tree: lxml_html.HtmlElement, metas: dict[str, str], article
     try:
         cands = candidates(tree, metas, article, urls, language, time_zone, use_htmldate=False)
         if margin(cands) <= WEIGHTS["htmldate"]:
-            found = _htmldate(tree)
+            found = _htmldate(tree, language)
             # htmldate turns a bare year (a copyright line) into January 1st: unconfirmed, that is no date.
             year_only = found and found.endswith("-01-01") and not any(c.date == found for c in cands)
             if found and _plausible(found, date.today()) and not year_only:
