@@ -11,8 +11,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "crawler"))
 
-from crawler.extract import extract  # noqa: E402
 from test_dates_cascade import BAD_PAGES  # noqa: E402
+
+from crawler.extract import extract  # noqa: E402
 
 extract(b"<html><body><p>warm up</p></body></html>", "https://warm.example/")
 worst = 0.0
