@@ -53,9 +53,9 @@ def parse_rfc822(value: str | None) -> str | None:
     return _valid(parts[0], parts[1], parts[2])
 
 
-def parse_any(value: str | None) -> str | None:
-    """ISO, RFC 822 or a written date ("Saturday, March 12, 2016"); dateparser for the rest."""
-    if not value:
+def parse_any(value: str | None, lang: str | None = None) -> str | None:
+    """ISO, RFC 822 or a written date ("Saturday, March 12, 2016"); dateparser (in ``lang`` and English) for the rest."""
+    if not value or not isinstance(value, str):
         return None
     for parser in (parse_iso, parse_rfc822, find_written_date):
         found = parser(value)
@@ -63,10 +63,10 @@ def parse_any(value: str | None) -> str | None:
             return found
     if len(value) > 60:
         return None
-    import dateparser  # slow to import: only when the cheap parsers fail
-
-    parsed = dateparser.parse(value, settings={"REQUIRE_PARTS": ["day", "month", "year"],
-                                               "RETURN_AS_TIMEZONE_AWARE": False})
+    try:
+        parsed = _parser(known_language(lang)).get_date_data(value).date_obj
+    except (ValueError, TypeError, OverflowError, AttributeError):
+        return None
     return _valid(parsed.year, parsed.month, parsed.day) if parsed else None
 
 
@@ -291,23 +291,19 @@ def _parser(lang: str):  # type: ignore[no-untyped-def]
         "PARSERS": ["absolute-time"], "STRICT_PARSING": True})
 
 
-@lru_cache(maxsize=4096)
-def _parse_words(snippet: str, lang: str) -> str | None:
-    try:
-        found = _parser(lang).get_date_data(snippet).date_obj
-    except (ValueError, TypeError, OverflowError, AttributeError):
-        return None
-    return _valid(found.year, found.month, found.day) if found else None
-
-
 def _word_dates(text: str, lang: str, most: int, accept: Callable[[int, int], bool] | None) -> list[tuple[int, int, str]]:
+    """Dates with a month name of the page's language (or English), read with dateparser's month table:
+    the table lookup gives the same answer as a dateparser call on the snippet at a fraction of its cost."""
     months = _month_names(lang)
     out: list[tuple[int, int, str]] = []
-    for regex, word_group in ((_WORD_DMY, 2), (_WORD_MDY, 1)):
+    for regex, order in ((_WORD_DMY, "dmy"), (_WORD_MDY, "mdy")):
         for m in regex.finditer(text):
-            if m.group(word_group).lower() not in months or (accept and not accept(m.start(), m.end())):
+            day, word, year = (m.group(1), m.group(2), m.group(3)) if order == "dmy" else \
+                (m.group(2), m.group(1), m.group(3))
+            month = months.get(word.lower())
+            if month is None or (accept and not accept(m.start(), m.end())):
                 continue
-            found = _parse_words(m.group(0), lang)
+            found = _valid(int(year), month, int(day))
             if found:
                 out.append((m.start(), m.end(), found))
             if len(out) >= most:

@@ -56,13 +56,14 @@ def headline_links(tree: lxml_html.HtmlElement, url: str, limit: int = 400) -> i
     """Distinct same-site links whose text reads like a headline (several words), outside navigation."""
     host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     seen: set[str] = set()
+    furniture = {a for part in tree.iter("nav", "footer", "header") for a in part.iter("a")}
     for a in tree.iter("a"):
+        if a in furniture:
+            continue
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
             continue
         if len(" ".join(a.text_content().split()).split(" ")) < HEADLINE_LINK_WORDS:
-            continue
-        if any(p.tag in ("nav", "footer", "header") for p in a.iterancestors()):
             continue
         target = urljoin(url, href)
         parts = urlsplit(target)

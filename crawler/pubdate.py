@@ -38,6 +38,8 @@ _PUBLISHED_KEYS = ("article:published_time", "og:published_time", "published_tim
                    "dcterms.issued", "dcterms.created", "citation_publication_date", "citation_date",
                    "originalpublicationdate", "article_date_original", "date", "created", "creation_date",
                    "cxenseparse:recs:publishtime", "og:article:published_time", "bt:pubdate", "date.available")
+_DATE_PROPERTIES = {"datePublished", "schema:datePublished", "dc:date", "dcterms:created", "dc:created",
+                    "article:published_time", "dcterms:issued"}
 _MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "dcterms.modified", "last-modified", "datemodified")
 MAX_ARTICLE_TEXT = 20_000  # characters of the article searched for dates with a "published" cue
 MIN_SCOPE_TEXT = 400  # an article element holds at least this much text (not a headline wrapper)
@@ -115,11 +117,7 @@ def _is_aside(el: Any, stop: Any) -> bool:
     """Whether ``el`` lies in a sidebar, comment, caption ... below ``stop`` (the article element)."""
     node = el
     while node is not None and node is not stop:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in _ASIDE_TAGS:
-            return True
-        marks = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if marks.strip() and _ASIDE.search(marks) and not re.search(r"(?i)(article|post|entry)[-_]?(meta|header|info|date)", marks):
+        if _own_aside(node):
             return True
         node = node.getparent()
     return False
@@ -177,12 +175,17 @@ def _structured(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dic
     for key, value in metas.items():
         if key.endswith(":published_time") and key not in _PUBLISHED_KEYS:
             out.append((value, "meta", key))
-    for el in tree.xpath('//*[@itemprop="datePublished" or @property="datePublished" or @property="schema:datePublished"'
-                         ' or @property="dc:date" or @property="dcterms:created" or @property="dc:created"'
-                         ' or @property="article:published_time"][not(self::meta)]')[:5]:
+    # One pass over the attributes (an XPath with many alternatives costs more than the rest of this).
+    found = 0
+    for el in tree.xpath('//*[@itemprop="datePublished" or @property][not(self::meta)]'):
+        if found >= 5:
+            break
+        if el.get("itemprop") != "datePublished" and (el.get("property") or "").strip() not in _DATE_PROPERTIES:
+            continue
         value = el.get("content") or el.get("datetime") or el.text_content()
         if value and not _is_aside(el, scope):
             out.append((value.strip(), "itemprop", el.tag))
+            found += 1
     for el in tree.xpath('//abbr[contains(@class, "published") or contains(@class, "dtstart")][@title]')[:3]:
         if not _is_aside(el, scope):
             out.append((el.get("title"), "itemprop", "abbr"))
@@ -206,25 +209,31 @@ def _time_elements(scope: Any, heading: Any) -> list[tuple[str, str]]:
     return out
 
 
+def _own_aside(el: Any) -> bool:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in _ASIDE_TAGS:
+        return True
+    marks = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(marks.strip()) and bool(_ASIDE.search(marks)) and not re.search(
+        r"(?i)(article|post|entry)[-_]?(meta|header|info|date)", marks)
+
+
 def _visible_text(scope: Any) -> tuple[list[str], list[Any]]:
     """The scope's text pieces in page order, with the element each belongs to; sidebars left out."""
     pieces: list[str] = []
     owners: list[Any] = []
-    aside_cache: dict[Any, bool] = {}
-
-    def aside(el: Any) -> bool:
-        if el not in aside_cache:
-            aside_cache[el] = _is_aside(el, scope)
-        return aside_cache[el]
-
+    aside: dict[Any, bool] = {scope: False}
     for el in scope.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.text and el.text.strip() and not aside(el):
+        parent = el.getparent()
+        if el is not scope:
+            # Page order visits a parent before its children: one look at each element's own marks.
+            aside[el] = aside.get(parent, False) or _own_aside(el)
+        if el.text and el.text.strip() and not aside[el]:
             pieces.append(el.text)
             owners.append(el)
-        parent = el.getparent()
-        if el.tail and el.tail.strip() and el is not scope and parent is not None and not aside(parent):
+        if el.tail and el.tail.strip() and el is not scope and parent is not None and not aside.get(parent, False):
             pieces.append(el.tail)
             owners.append(parent)
     return pieces, owners

@@ -69,6 +69,8 @@ def test_printed_offsets_and_local_dates():
 def test_dateparser_always_gets_languages(monkeypatch):
     import dateparser.date
 
+    from crawler.extract import parse_tree
+
     seen = []
     real = dateparser.date.DateDataParser
 
@@ -79,10 +81,13 @@ def test_dateparser_always_gets_languages(monkeypatch):
 
     monkeypatch.setattr(dateparser.date, "DateDataParser", Spy)
     dates._parser.cache_clear()
-    dates._parse_words.cache_clear()
-    assert [d for *_, d in dates.written_dates("am 3. März 2011", "de")] == ["2011-03-03"]
+    pubdate._dateparser_for.cache_clear()
+    assert dates.parse_any("Mittwoch, 20. Februar 2019", "de") == "2019-02-20"
+    # htmldate's own dateparser fallback is held to the page's language too
+    tree = parse_tree("<html><body><p class='date'>le mercredi 3 juin 2015</p><p>Texte.</p></body></html>")
+    pubdate._htmldate(tree, "fr")
     dates._parser.cache_clear()
-    dates._parse_words.cache_clear()
+    pubdate._dateparser_for.cache_clear()
     assert seen and all(langs for langs in seen)
 
 
