@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -21,6 +22,7 @@ _NOT_A_PERSON = re.compile(
     r"ltd|corp|group|partners|partnership|news|newswire|online|digital|web|site|blog|magazine|times|post)\b",
     re.IGNORECASE,
 )
+_BY_START = re.compile(r"\s*(?:written\s+|posted\s+|reported\s+)?(?:by|source|credit|from)[:\s]", re.IGNORECASE)
 _ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
@@ -208,14 +210,17 @@ def authors(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[st
         text = clean(el.text_content())
         if text and len(text) < 200:
             candidates.append(split_names(text))
-    for el in tree.xpath("//p|//span|//div[not(*)]|//address")[:400]:
-        text = clean(el.text_content())
-        if 4 < len(text) < 120 and _BY.match(text) and len(el) <= 3:
-            candidates.append(split_names(text))
-            break
     for group in candidates:
         good = [n for n in group if plausible_author(n, names)]
         if good:
+            return list(dict.fromkeys(good))
+    # Last, a visible "By ..." line; read only when nothing above named a person (it walks the page).
+    for el in tree.xpath("//p|//span|//div[not(*)]|//address")[:400]:
+        if len(el) > 3 or not _BY_START.match("".join(islice(el.itertext(), 4))[:40]):
+            continue
+        text = clean(el.text_content())
+        if 4 < len(text) < 120 and _BY.match(text):
+            good = [n for n in split_names(text) if plausible_author(n, names)]
             return list(dict.fromkeys(good))
     return []
 
