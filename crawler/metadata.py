@@ -225,40 +225,6 @@ def authors(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[st
     return []
 
 
-def date_candidates(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[str, Any]) -> list[str]:
-    """Machine-readable publication dates in the order they are trusted."""
-    out = []
-    for key in ("datePublished", "dateCreated"):
-        if isinstance(article.get(key), str):
-            out.append(article[key])
-    for key in ("article:published_time", "og:published_time", "published_time", "datepublished", "pubdate",
-                "publishdate", "publish-date", "article.published", "parsely-pub-date", "sailthru.date", "dc.date",
-                "dc.date.issued", "dcterms.date", "dcterms.created", "date", "citation_publication_date",
-                "article:published", "cxenseparse:recs:publishtime", "originalpublicationdate"):
-        if metas.get(key):
-            out.append(metas[key])
-    for el in tree.xpath("//time[@datetime]")[:3]:
-        if el.get("pubdate") is not None or "publish" in (el.get("class") or "") or "publish" in (el.get("itemprop") or ""):
-            out.insert(len(out), el.get("datetime"))
-    for el in tree.xpath("//time[@datetime]")[:1]:
-        out.append(el.get("datetime"))
-    return out
-
-
-def dateline_text(tree: lxml_html.HtmlElement) -> list[str]:
-    """Short visible texts where a page states its date: elements named date/time/byline/meta."""
-    out = []
-    for el in tree.xpath(
-        '//*[contains(@class, "date") or contains(@class, "time") or contains(@class, "byline") or '
-        'contains(@class, "meta") or contains(@class, "posted") or contains(@class, "published") or '
-        'contains(@id, "date") or self::time]'
-    )[:12]:
-        text = clean(el.text_content())
-        if text and len(text) < 200:
-            out.append(text)
-    return out
-
-
 def language(tree: lxml_html.HtmlElement, metas: dict[str, str]) -> str | None:
     value = tree.get("lang") or tree.get("xml:lang") or metas.get("content-language") or metas.get("og:locale") or metas.get("language")
     if not value:

@@ -311,17 +311,10 @@ def _local(stamp: dates.Stamp, printed: int | None, time_zone: str | None) -> st
     return dates.local_date(stamp, printed if printed is not None else time_zone)
 
 
-def candidates(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[str, Any], urls: list[str],
-               language: str | None = None, time_zone: str | None = None,
-               use_htmldate: bool = True) -> list[Candidate]:
-    """Every publication-date candidate the page offers, in local dates."""
-    scope, heading = article_element(tree)
-    pieces, owners = _visible_text(scope)
-    header, header_text = _header_dates(pieces, owners, heading, language)
-    structured = _structured(tree, metas, article, scope)
-    times = _time_elements(scope, heading)
-    first_stamp = next((s for s in (dates.parse_stamp(v) for v, *_ in structured + times) if s), None)
-    printed = dates.printed_offset(header_text, first_stamp.day if first_stamp else None)
+def _stamped(structured: list[tuple[str, str, str]], times: list[tuple[str, str]], metas: dict[str, str],
+             article: dict[str, Any], printed: int | None, time_zone: str | None,
+             language: str | None) -> list[Candidate]:
+    """Candidates from machine-readable stamps (declared, <time>, modification), as the publisher's dates."""
     out: list[Candidate] = []
     for value, source, detail in structured:
         stamp = dates.parse_stamp(value)
@@ -335,18 +328,32 @@ def candidates(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict
         stamp = dates.parse_stamp(value)
         if stamp:
             out.append(Candidate(_local(stamp, printed, time_zone), "time", detail, stamp.iso()))
+    modified = [(metas.get(key), key) for key in _MODIFIED_KEYS]
+    if isinstance(article.get("dateModified"), str):
+        modified.append((article["dateModified"], "dateModified"))
+    for value, key in modified:
+        stamp = dates.parse_stamp(value)
+        if stamp:
+            out.append(Candidate(_local(stamp, printed, time_zone), "modified", key, stamp.iso()))
+    return out
+
+
+def candidates(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[str, Any], urls: list[str],
+               language: str | None = None, time_zone: str | None = None,
+               use_htmldate: bool = True) -> list[Candidate]:
+    """Every publication-date candidate the page offers, in local dates."""
+    scope, heading = article_element(tree)
+    pieces, owners = _visible_text(scope)
+    header, header_text = _header_dates(pieces, owners, heading, language)
+    structured = _structured(tree, metas, article, scope)
+    times = _time_elements(scope, heading)
+    first_stamp = next((s for s in (dates.parse_stamp(v) for v, *_ in structured + times) if s), None)
+    printed = dates.printed_offset(header_text, first_stamp.day if first_stamp else None)
+    out = _stamped(structured, times, metas, article, printed, time_zone, language)
     for value, cue in header:
         out.append(Candidate(value, "header-updated" if cue == "updated" else "header", cue or ""))
     for value, cue in _cued_dates(pieces, language):
         out.append(Candidate(value, "cue-updated" if cue == "updated" else "cue", cue))
-    for key in _MODIFIED_KEYS:
-        stamp = dates.parse_stamp(metas.get(key))
-        if stamp:
-            out.append(Candidate(_local(stamp, printed, time_zone), "modified", key))
-    for key in ("dateModified",):
-        stamp = dates.parse_stamp(article.get(key) if isinstance(article.get(key), str) else None)
-        if stamp:
-            out.append(Candidate(_local(stamp, printed, time_zone), "modified", key))
     if use_htmldate:
         found = _htmldate(tree, language)
         if found:
