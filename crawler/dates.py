@@ -239,12 +239,14 @@ _NUM_YMD = re.compile(r"(?<![\d.\-/])((?:19|20)\d{2})\s?(?:-|/|\.|年|년)\s?(\d
 _WORD = r"([^\W\d_]{3,12})\.?"
 _WORD_DMY = re.compile(rf"(?<![\d.])(\d{{1,2}})(?:\.|º|er|st|nd|rd|th)?\s*(?:de\s+)?{_WORD}\s*,?\s*(?:de\s+)?((?:19|20)\d{{2}})(?!\d)")
 _WORD_MDY = re.compile(rf"(?<![^\W\d_]){_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d{{2}})(?!\d)")
+_MONTH_FIRST_REGIONS = {"US", "PH", "FM", "MH", "PW", "AS", "GU", "MP", "PR", "UM", "VI"}
 # A page with thousands of dates is not read past this many.
 MAX_WRITTEN_DATES = 60
 
 
 def known_language(lang: str | None) -> str:
     """``lang`` when dateparser has its data, else "en"."""
+    lang = (lang or "").replace("_", "-").split("-")[0].lower()
     if lang and _locale(lang) is not None:
         return lang
     return "en"
@@ -311,7 +313,8 @@ def _word_dates(text: str, lang: str, most: int, accept: Callable[[int, int], bo
     return out
 
 
-def _numeric_dates(text: str, lang: str, accept: Callable[[int, int], bool] | None) -> list[tuple[int, int, str]]:
+def _numeric_dates(text: str, month_first: bool,
+                   accept: Callable[[int, int], bool] | None) -> list[tuple[int, int, str]]:
     out = []
     for m in _NUM_YMD.finditer(text):
         value = _valid(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -321,12 +324,10 @@ def _numeric_dates(text: str, lang: str, accept: Callable[[int, int], bool] | No
         value = _valid(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if value:
             out.append((m.start(), m.end(), value))
-    month_first = _date_order(lang).startswith("M")
     for m in _NUM_SLASHED.finditer(text):
         a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
-        if a > 12 or b > 12:
-            month_first = b > 12
-        value = _valid(y, a, b) if month_first else _valid(y, b, a)
+        first = b > 12 if (a > 12 or b > 12) else month_first
+        value = _valid(y, a, b) if first else _valid(y, b, a)
         if value:
             out.append((m.start(), m.end(), value))
     out = [d for d in out if accept is None or accept(d[0], d[1])]
@@ -344,6 +345,9 @@ def written_dates(text: str, lang: str | None = None, limit: int = 4000, most: i
     if not text:
         return []
     text = text[:limit]
-    lang = known_language(lang)
-    found = _numeric_dates(text, lang, accept) + _word_dates(text, lang, most, accept)
+    base, _, region = (lang or "").replace("_", "-").partition("-")
+    lang = known_language(base.lower() or None)
+    # Slashed dates: month first where the language says so (English), unless the region writes day first.
+    month_first = _date_order(lang).startswith("M") and (not region or region.upper() in _MONTH_FIRST_REGIONS)
+    found = _numeric_dates(text, month_first, accept) + _word_dates(text, lang, most, accept)
     return sorted(found)[:most]

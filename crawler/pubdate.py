@@ -342,6 +342,9 @@ def candidates(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict
                language: str | None = None, time_zone: str | None = None,
                use_htmldate: bool = True) -> list[Candidate]:
     """Every publication-date candidate the page offers, in local dates."""
+    tag = (tree.get("lang") or "").strip().replace("_", "-")
+    if tag and language and tag.lower().startswith(language.lower()):
+        language = tag  # "en-GB": the region decides whether 04/12/2020 is April or December
     scope, heading = article_element(tree)
     pieces, owners = _visible_text(scope)
     header, header_text = _header_dates(pieces, owners, heading, language)

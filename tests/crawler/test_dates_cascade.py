@@ -47,6 +47,8 @@ def test_written_dates_in_several_languages():
     found = [d for _, _, d in dates.written_dates("Mittwoch, 20. Februar 2019; 3/4/2015", "de")]
     assert found == ["2019-02-20", "2015-04-03"]  # slashed dates are day-first in German
     assert [d for *_, d in dates.written_dates("on 3/4/2015", "en")] == ["2015-03-04"]
+    assert [d for *_, d in dates.written_dates("on 3/4/2015", "en-GB")] == ["2015-04-03"]  # British day first
+    assert [d for *_, d in dates.written_dates("3/14/2015 then 4/3/2015", "en-GB")] == ["2015-03-14", "2015-03-04"]
     assert [d for *_, d in dates.written_dates("le 07 Mai 2020", "fr")] == ["2020-05-07"]
     assert [d for *_, d in dates.written_dates("2019年6月24日", "ja")] == ["2019-06-24"]
     assert dates.written_dates("Mai 2020", "fr") == []  # no day, no date
