@@ -35,6 +35,18 @@ def test_detect(name, url, expected):
         assert ex.listing_evidence
 
 
+def test_declared_types_decide():
+    links = "".join(f"<li><a href='/s/{i}'>Another story about the families and the exams {i}</a></li>" for i in range(30))
+    collection = ("<html><head><script type='application/ld+json'>{\"@type\": \"CollectionPage\"}</script></head>"
+                  "<body><h1>Archive</h1><ul>" + links + "</ul></body></html>")
+    assert extract(collection.encode(), "https://parents.example/archive-2016").is_listing
+    website = ("<html><head><meta property='og:type' content='website'></head><body><article><h1>A long story</h1>"
+               + "<p>Parents and teachers talked for hours about the tests and what refusing them means.</p>" * 30
+               + "</article><ul>" + links + "</ul></body></html>")
+    # og:type website and many links, but real text: an article (precision first)
+    assert not extract(website.encode(), "https://parents.example/news/long-story").is_listing
+
+
 def test_home_urls():
     assert listing.is_home("https://x.example/") and listing.is_home("https://x.example")
     assert listing.is_home("https://x.example/en/") and listing.is_home("https://x.example/index.html")
