@@ -1,11 +1,13 @@
-"""A page's publication date: candidates from structure, the article header, htmldate and the URL, and one rule.
+"""A page's publication date: candidates from structure, the article header, htmldate and the URL, and a vote.
 
-The rule, in words: a publication date the page declares for the article (JSON-LD, meta, itemprop, a
-``<time>`` in the article header) is trusted when the visible header or htmldate agrees with it or nothing
-contradicts it; the date printed in the article header (next to the headline) beats dates elsewhere on the
-page (sidebars, related posts, comments, captions); htmldate's original-date search is the strong fallback,
-the URL's date the last one. Times with offsets become the publisher's local date.
-"""
+Candidates: declared dates (JSON-LD, meta tags, itemprop/RDFa, ``<abbr class="published">``), ``<time>``
+elements of the article (outside sidebars, related lists, comments and captions), dates written in the
+article header next to the headline and dates anywhere in the article that a cue word calls published
+("Veröffentlicht am", "Posted on"), htmldate's original-date extensive search, the canonical URL's date,
+and modification dates. Each weighs in (WEIGHTS): the header date outweighs any one declared date, htmldate
+counts less when it repeats the declared date, modification dates only tip close calls. Times with offsets
+become the publisher's local date: the offset printed on the page, else the source's time zone, else the
+stamp's own offset."""
 
 from __future__ import annotations
 
