@@ -71,6 +71,12 @@ MIGRATIONS: list[str] = [
         discovered INTEGER, fetched INTEGER, new INTEGER, updated INTEGER, failed INTEGER
     );
     """,
+    # 2: listing/home pages are marked (NULL: never checked, 0: an article, 1: a listing page, kept in the
+    # catalog but never indexed), and the evidence behind a document's date, kind and listing decision.
+    """
+    ALTER TABLE documents ADD COLUMN is_listing INTEGER;
+    ALTER TABLE documents ADD COLUMN page_facts TEXT
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -365,6 +371,31 @@ class Catalog:
         """Source id -> display name, for the sources whose name the catalog knows (citations)."""
         rows = self.conn.execute("SELECT id, name FROM sources WHERE name IS NOT NULL AND name != ''").fetchall()
         return {r["id"]: r["name"] for r in rows}
+
+    # -- page facts (listing pages, date and kind evidence) ----------------------------------------
+
+    def set_page_facts(self, conn: sqlite3.Connection, doc_id: str, is_listing: bool | None,
+                       facts: dict[str, Any] | None = None) -> None:
+        """Mark a document as a listing page (or an article) and keep the evidence of its date and kind."""
+        conn.execute("UPDATE documents SET is_listing = ?, page_facts = COALESCE(?, page_facts) WHERE id = ?",
+                     (None if is_listing is None else int(is_listing),
+                      json.dumps(facts, ensure_ascii=False) if facts is not None else None, doc_id))
+
+    def page_facts(self, doc_id: str) -> tuple[bool | None, dict[str, Any]]:
+        """(is_listing, evidence) of a document; (None, {}) when never checked."""
+        row = self.conn.execute("SELECT is_listing, page_facts FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None, {}
+        flag = None if row["is_listing"] is None else bool(row["is_listing"])
+        return flag, json.loads(row["page_facts"]) if row["page_facts"] else {}
+
+    def unchecked_listing_ids(self) -> list[str]:
+        """Documents archived before listing pages were detected."""
+        return [r["id"] for r in self.conn.execute("SELECT id FROM documents WHERE is_listing IS NULL ORDER BY rowid")]
+
+    def listing_ids(self) -> set[str]:
+        """Documents marked as listing pages (never searchable)."""
+        return {r["id"] for r in self.conn.execute("SELECT id FROM documents WHERE is_listing = 1")}
 
 
 def _signed64(value: int | None) -> int | None:

@@ -103,6 +103,8 @@ class Archive:
             with self.catalog.transaction() as conn:
                 self.catalog.add_capture(conn, capture)
             return "captured", None
+        if extracted.get("is_listing"):
+            return self._record_listing(url, extracted, capture)
         doc = self._document_from_extraction(url, extracted, source, kind, source_organization, captured_at)
         with self.catalog.transaction() as conn:
             doc.captured_at = self.catalog.first_captured_at(doc.id) or doc.captured_at
@@ -111,9 +113,21 @@ class Archive:
             if outcome != "unchanged":
                 # A changed text must be tagged and indexed again.
                 self.catalog.mark_untagged(doc.id)
+            self.catalog.set_page_facts(conn, doc.id, False, _facts(extracted))
             capture.document_id = doc.id
             self.catalog.add_capture(conn, capture)
         return outcome, doc.id
+
+    def _record_listing(self, url: str, extracted: dict[str, Any], capture: Capture) -> tuple[str, str | None]:
+        """A listing or home page is kept as a capture only; a document archived under its URL before is
+        marked (kept, never searchable)."""
+        doc_id = document_id(extracted.get("canonical_url") or url)
+        with self.catalog.transaction() as conn:
+            if self.catalog.document_row(doc_id) is not None:
+                self.catalog.set_page_facts(conn, doc_id, True, _facts(extracted))
+                capture.document_id = doc_id
+            self.catalog.add_capture(conn, capture)
+        return "captured", None
 
     def _document_from_extraction(self, url: str, ex: dict[str, Any], source: str | None, kind: str,
                                   source_organization: str | None, captured_at: str) -> Document:
@@ -192,6 +206,12 @@ class Archive:
                 self.catalog.set_tags(conn, doc.id, tags, doc.quotes, "imported")
                 self.catalog.mark_unindexed(doc.id)
         return len(docs)
+
+
+def _facts(extracted: dict[str, Any]) -> dict[str, Any]:
+    """The evidence an extraction gives for its date, kind and listing decision (stored beside the document)."""
+    keys = ("date_evidence", "kind_evidence", "page_kind", "listing_evidence")
+    return {k: extracted[k] for k in keys if extracted.get(k)}
 
 
 _REQUIRED = {"id": str, "url": str, "text": str}

@@ -7,12 +7,12 @@ import html
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler import dates, metadata
+from crawler import dates, kinds, metadata, pubdate
+from crawler import listing as listing_mod
 from crawler.encoding import decode_html
 from crawler.language import guess_language
 
@@ -26,9 +26,6 @@ _JUNK_LINE = re.compile(
     r"related( articles| stories)?:?|thanks for signing up!?|sign up( now)?|subscribe( now)?|follow us.*|"
     r"click here.*|all rights reserved.*|©.*|copyright ©?.*|image( source)?:.*|photo:.*|getty images|ap photo.*|"
     r"loading\W*|.*newsletter.*|keep an eye on your inbox.*|watch:.*|listen:.*|see also:?.*)$", re.IGNORECASE)
-_STATEMENT_SIGNALS = re.compile(
-    r"\b(for immediate release|press release|news release|media release|statement (?:of|from|by|on)|"
-    r"joint statement|open letter|letter to)\b", re.IGNORECASE)
 
 
 @dataclass
@@ -44,6 +41,13 @@ class Extraction:
     canonical_url: str | None = None
     kind: str | None = None
     description: str | None = None
+    # Why the date and the kind are what they are (stored with the document), and whether the page is a
+    # listing or home page rather than an article (kept as a capture only, never searchable).
+    date_evidence: str = ""
+    kind_evidence: str = ""
+    is_listing: bool = False
+    listing_evidence: str = ""
+    page_kind: str | None = None  # the kind the page itself reads as (None: no clear cue)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -62,8 +66,12 @@ def parse_tree(page: str) -> lxml_html.HtmlElement | None:
 
 
 def extract(body: bytes | str, url: str, content_type: str | None = None, default_kind: str | None = None,
-            feed_entry: dict[str, Any] | None = None) -> Extraction:
-    """Extract an article from a page. ``feed_entry`` (title, published, authors) fills what the page lacks."""
+            feed_entry: dict[str, Any] | None = None, time_zone: str | None = None) -> Extraction:
+    """Extract an article from a page. ``feed_entry`` (title, published, authors) fills what the page lacks.
+
+    ``default_kind`` is the kind the source declares (None: the page decides); ``time_zone`` (an IANA name)
+    is the publisher's, used for time stamps when the page prints no offset of its own.
+    """
     page = body if isinstance(body, str) else decode_html(body, content_type)
     out = Extraction(url=url)
     tree = parse_tree(page)
@@ -80,29 +88,19 @@ def extract(body: bytes | str, url: str, content_type: str | None = None, defaul
         a for a in feed_entry.get("authors", []) if metadata.plausible_author(a, names)]
     out.language = metadata.language(tree, metas)
     out.description = metas.get("og:description") or metas.get("description")
-    top_text = metadata.dateline_text(tree)
     out.text = body_text(tree, article, url, out.title)
-    out.published = published_date(tree, metas, article, url, top_text, out.text, feed_entry)
     out.language = out.language or guess_language(out.text)
-    out.kind = refine_kind(default_kind, url, out.title, out.text)
+    decision = pubdate.publication_date(tree, metas, article, [out.canonical_url or "", metas.get("og:url", ""), url],
+                                        out.language, time_zone)
+    out.published = decision.date or dates.parse_any(feed_entry.get("published"))
+    out.date_evidence = decision.evidence if decision.date else ("feed" if out.published else "")
+    listing = listing_mod.detect(tree, url, metas, objects, out.text, out.canonical_url)
+    out.is_listing, out.listing_evidence = listing.is_listing, listing.explain()
+    types = [t for o in objects for t in metadata.types_of(o)] + ([metas["og:type"]] if metas.get("og:type") else [])
+    decision_kind = kinds.decide_kind(default_kind, out.canonical_url or url, out.title, out.text, types,
+                                      metadata.credit_line(tree, metas, article), bool(out.authors))
+    out.kind, out.page_kind, out.kind_evidence = decision_kind.kind, decision_kind.page_kind, decision_kind.explain()
     return out
-
-
-def published_date(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[str, Any], url: str,
-                   top_text: list[str], text: str, feed_entry: dict[str, Any]) -> str | None:
-    """Structured dates first, then a dateline the page writes, the URL, and the feed's own date."""
-    for value in metadata.date_candidates(tree, metas, article):
-        found = dates.parse_any(value)
-        if found:
-            return found
-    for snippet in top_text:
-        found = dates.find_written_date(snippet)
-        if found:
-            return found
-    found = dates.find_written_date(text[:300])
-    if found:
-        return found
-    return dates.date_from_url(url) or feed_entry.get("published")
 
 
 def body_text(tree: lxml_html.HtmlElement, article: dict[str, Any], url: str, title: str | None = None) -> str:
@@ -159,12 +157,5 @@ def _drop_heading_lines(lines: list[str], title: str | None) -> list[str]:
 
 
 def refine_kind(default_kind: str | None, url: str, title: str | None, text: str) -> str:
-    """The source's default kind, refined by what the page says it is."""
-    host = (urlsplit(url).hostname or "").lower()
-    if host.endswith(".gov") or ".k12." in host or host.endswith(".state.us"):
-        return "official"
-    kind = default_kind or "news"
-    # Only where a release announces itself: its title or its very first words.
-    if kind in ("statement", "advocacy", "official") and _STATEMENT_SIGNALS.search(f"{title or ''}\n{text[:150]}"):
-        return "statement"
-    return kind
+    """The source's default kind, refined by what the page says it is (kept for callers; see crawler.kinds)."""
+    return kinds.decide_kind(default_kind, url, title, text, []).kind

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
 _SPACE = re.compile(r"\s+")
-_BY = re.compile(r"^\s*(?:written\s+|posted\s+|reported\s+)?by[:\s]+(.+)$", re.IGNORECASE)
+_BY = re.compile(r"^\s*(?:written\s+|posted\s+|reported\s+)?(?:by|source|credit|from)[:\s]+(.+)$", re.IGNORECASE)
+# Credits that name a desk, an office or an organization, never a person ("Staff reports",
+# "Source: NYSUT Media Relations", "Communications Department").
 _NOT_A_PERSON = re.compile(
-    r"\b(staff|editors?|editorial|newsroom|desk|team|admin|administrator|webmaster|press office|communications|"
-    r"associated press|reuters|wire|contributors?|correspondents?|news service|guest)\b",
+    r"\b(staff|staffers?|editors?|editorial|newsroom|desk|team|admin|administrator|webmaster|press|communications?|"
+    r"associated press|reuters|wire|contributors?|correspondents?|news service|guest|media|relations|"
+    r"public affairs|office|department|reports?|release|bureau|agency|services?|union|association|federation|"
+    r"council|committee|coalition|network|caucus|foundation|institute|center|centre|board|district|inc|llc|"
+    r"ltd|corp|group|partners|partnership|news|newswire|online|digital|web|site|blog|magazine|times|post)\b",
     re.IGNORECASE,
 )
+_BY_START = re.compile(r"\s*(?:written\s+|posted\s+|reported\s+)?(?:by|source|credit|from)[:\s]", re.IGNORECASE)
+_ACRONYM = re.compile(r"\b[A-Z]{3,}\b")
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\|)\s*", re.IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 
@@ -48,6 +56,11 @@ def jsonld_objects(tree: lxml_html.HtmlElement) -> list[dict[str, Any]]:
             elif isinstance(item, list):
                 stack.extend(item)
     return out
+
+
+def types_of(obj: dict[str, Any]) -> set[str]:
+    """The @type values of a JSON-LD object."""
+    return _types(obj)
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
@@ -174,7 +187,7 @@ def plausible_author(name: str, names: list[str]) -> bool:
     if not name or len(name) > 60 or "@" in name or "://" in name or any(c.isdigit() for c in name):
         return False
     words = name.split()
-    if not 2 <= len(words) <= 5 or _NOT_A_PERSON.search(name):
+    if not 2 <= len(words) <= 5 or _NOT_A_PERSON.search(name) or _ACRONYM.search(name):
         return False
     if not all(w[0].isupper() or w.lower() in ("de", "van", "von", "der", "da", "la", "le", "del", "bin")
                for w in words):
@@ -197,50 +210,19 @@ def authors(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[st
         text = clean(el.text_content())
         if text and len(text) < 200:
             candidates.append(split_names(text))
-    for el in tree.xpath("//p|//span|//div[not(*)]|//address")[:400]:
-        text = clean(el.text_content())
-        if 4 < len(text) < 120 and _BY.match(text) and len(el) <= 3:
-            candidates.append(split_names(text))
-            break
     for group in candidates:
         good = [n for n in group if plausible_author(n, names)]
         if good:
             return list(dict.fromkeys(good))
-    return []
-
-
-def date_candidates(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[str, Any]) -> list[str]:
-    """Machine-readable publication dates in the order they are trusted."""
-    out = []
-    for key in ("datePublished", "dateCreated"):
-        if isinstance(article.get(key), str):
-            out.append(article[key])
-    for key in ("article:published_time", "og:published_time", "published_time", "datepublished", "pubdate",
-                "publishdate", "publish-date", "article.published", "parsely-pub-date", "sailthru.date", "dc.date",
-                "dc.date.issued", "dcterms.date", "dcterms.created", "date", "citation_publication_date",
-                "article:published", "cxenseparse:recs:publishtime", "originalpublicationdate"):
-        if metas.get(key):
-            out.append(metas[key])
-    for el in tree.xpath("//time[@datetime]")[:3]:
-        if el.get("pubdate") is not None or "publish" in (el.get("class") or "") or "publish" in (el.get("itemprop") or ""):
-            out.insert(len(out), el.get("datetime"))
-    for el in tree.xpath("//time[@datetime]")[:1]:
-        out.append(el.get("datetime"))
-    return out
-
-
-def dateline_text(tree: lxml_html.HtmlElement) -> list[str]:
-    """Short visible texts where a page states its date: elements named date/time/byline/meta."""
-    out = []
-    for el in tree.xpath(
-        '//*[contains(@class, "date") or contains(@class, "time") or contains(@class, "byline") or '
-        'contains(@class, "meta") or contains(@class, "posted") or contains(@class, "published") or '
-        'contains(@id, "date") or self::time]'
-    )[:12]:
+    # Last, a visible "By ..." line; read only when nothing above named a person (it walks the page).
+    for el in tree.xpath("//p|//span|//div[not(*)]|//address")[:400]:
+        if len(el) > 3 or not _BY_START.match("".join(islice(el.itertext(), 4))[:40]):
+            continue
         text = clean(el.text_content())
-        if text and len(text) < 200:
-            out.append(text)
-    return out
+        if 4 < len(text) < 120 and _BY.match(text):
+            good = [n for n in split_names(text) if plausible_author(n, names)]
+            return list(dict.fromkeys(good))
+    return []
 
 
 def language(tree: lxml_html.HtmlElement, metas: dict[str, str]) -> str | None:
@@ -249,3 +231,20 @@ def language(tree: lxml_html.HtmlElement, metas: dict[str, str]) -> str | None:
         return None
     value = value.strip().replace("_", "-").split("-")[0].lower()
     return value if re.fullmatch(r"[a-z]{2,3}", value) else None
+
+
+def credit_line(tree: lxml_html.HtmlElement, metas: dict[str, str], article: dict[str, Any]) -> str:
+    """The page's credit as written (a person, a desk or an organization): JSON-LD, meta, then the byline."""
+    parts = []
+    author = article.get("author")
+    for item in author if isinstance(author, list) else [author]:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            parts.append(item["name"])
+        elif isinstance(item, str):
+            parts.append(item)
+    for key in ("author", "article:author", "byl", "dc.creator"):
+        if metas.get(key):
+            parts.append(metas[key])
+    for el in tree.xpath('//*[@rel="author" or @itemprop="author" or contains(@class, "byline")]')[:2]:
+        parts.append(clean(el.text_content())[:200])
+    return " | ".join(clean(p) for p in parts if p and clean(p))[:500]

@@ -98,7 +98,8 @@ def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], 
         shutil.rmtree(building, ignore_errors=True)
         target = SearchIndex(building)
         target.create()
-    pending = catalog.all_ids() if report.rebuilt else catalog.unindexed_ids()
+    listings = catalog.listing_ids()  # listing and home pages stay in the catalog, never in the index
+    pending = [i for i in (catalog.all_ids() if report.rebuilt else catalog.unindexed_ids()) if i not in listings]
     report.total = catalog.count()
     written: list[tuple[str, int]] = []
     if pending:

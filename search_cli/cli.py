@@ -300,7 +300,14 @@ def _run_index(archive: Any, rebuild: bool, wait: float = 0.0) -> Any:
 @click.pass_context
 def index(ctx: click.Context, rebuild: bool, wait: float) -> None:
     """Tag new and changed documents (organizations, states, tests, quotes) and update the search index."""
-    _run_index(_archive(ctx), rebuild, wait)
+    archive = _archive(ctx)
+    if rebuild:  # listing and home pages archived before they were detected leave the index now
+        from crawler.listing import recheck_archive
+
+        checked, marked = recheck_archive(archive)
+        if marked:
+            click.echo(f"{marked} of {checked} documents checked are listing or home pages: kept, not searchable")
+    _run_index(archive, rebuild, wait)
 
 
 # -- search --------------------------------------------------------------------------------------------
