@@ -1,0 +1,485 @@
+"""Positions toward opting out of (refusing) high-stakes tests: supports, opposes, neutral or none.
+
+A cue lexicon (indexer/data/position_cues.toml) with three kinds of entries:
+
+- targets: what a sentence is about (opting out, the tests, taking the test, sanctions, punishment), each with a
+  polarity (+1: backing it backs opting out; -1: backing it opposes opting out) and a bare position used when
+  nothing evaluates it;
+- evaluative cues ("support", "urge", "flawed", "valuable", "wrong" ...) with a polarity, paired with the
+  strongest target in the same clause: position = cue polarity x target polarity, each flipped by negation;
+- fixed cues that carry their own position ("the right to opt out", "up to parents", "test-and-punish").
+
+Clauses after "but"/"however" weigh more, subordinate ones ("although ...") less; cues inside reported speech
+("critics say ...") weigh little and count as neutral; sarcasm markers flip the clause and cap the confidence.
+When the evidence is weak or mixed the result is neutral (on the topic) or none, with a low confidence:
+precision first, a wrong "supports" costs more than an abstention.
+
+Only the standard library is imported: scoring a quote costs tens of microseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+POSITIONS = ("supports", "opposes", "neutral", "none")
+DATA = Path(__file__).parent / "data" / "position_cues.toml"
+
+# Quotes are short; statements are scored on their title and first part (a 50,000-word page must stay cheap).
+MAX_QUOTE_CHARS = 5_000
+MAX_STATEMENT_CHARS = 20_000
+
+CLOSE_CHARS = 30
+# A clause that starts with one of these verbs is an imperative: "Refuse the test." urges it.
+_IMPERATIVE = re.compile(r"(?:opt|refuse|boycott|keep|skip|sit|take|pull|say no)\b")
+_LEAD = re.compile(r"[\s\"'(,.!?-]*(?:(?:please|just|so|now|and|then|yes|simply),? )?")
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+")
+_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+class CuesError(ValueError):
+    """The cue file is malformed; the message names the file and line."""
+
+
+@dataclass
+class Position:
+    """A position with the evidence that decided it."""
+
+    position: str
+    confidence: float
+    cues: list[str] = field(default_factory=list)
+    negated: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    loose: list[str] = field(default_factory=list)  # evaluative words with nothing to evaluate
+
+    def evidence(self) -> dict[str, Any]:
+        """The evidence as a small JSON-able dict (stored with the quote or document)."""
+        out: dict[str, Any] = {"confidence": round(self.confidence, 2), "cues": self.cues[:8]}
+        for key in ("negated", "targets", "notes"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)[:8]
+        return out
+
+    def describe(self) -> str:
+        """One line for people: position, confidence and the deciding words."""
+        parts = [f"{self.position} ({self.confidence:.2f})"]
+        if self.cues:
+            parts.append("cues: " + ", ".join(self.cues[:5]))
+        if self.negated:
+            parts.append("negated: " + ", ".join(self.negated[:3]))
+        if self.targets:
+            parts.append("about: " + ", ".join(self.targets[:3]))
+        if self.notes:
+            parts.append("; ".join(self.notes[:3]))
+        return " · ".join(parts)
+
+
+@dataclass
+class _Target:
+    name: str
+    polarity: int
+    bare: str  # position when no cue evaluates it: supports | opposes | topic | none
+    bare_weight: float
+    priority: int
+
+
+@dataclass
+class _Cue:
+    name: str
+    kind: str  # eval | fixed
+    polarity: int  # eval cues
+    position: str  # fixed cues
+    weight: float
+    negation: str  # flip | ignore | neutral
+    pairs: tuple[str, ...]  # eval cues: target names it may pair with (empty: any)
+    pairing: str = "nearest"  # nearest target, or the highest-priority one (verbs: "we oppose any penalty ...")
+    close: tuple[str, ...] = ()  # targets it pairs with only when they follow it closely (its object)
+
+
+@dataclass
+class _Match:
+    start: int
+    end: int
+    text: str
+    name: str
+
+
+class Lexicon:
+    """The compiled cue file."""
+
+    def __init__(self, path: Path = DATA, text: str | None = None):
+        self.path = path
+        raw = text if text is not None else path.read_text(encoding="utf-8")
+        self.version = hashlib.sha1(raw.encode()).hexdigest()[:12]
+        try:
+            data = tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as exc:
+            raise CuesError(f"{path}: {exc}") from None
+        self._lines = _table_lines(raw)
+        self._load(data)
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def _error(self, where: str, msg: str) -> CuesError:
+        return CuesError(f"{self.path}:{self._lines.get(where, 1)}: {msg}")
+
+    def _check_keys(self, where: str, table: dict, allowed: set[str]) -> None:
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise self._error(where, f"unknown key {unknown[0]!r} in {where}")
+
+    def _compile(self, where: str, patterns: Any) -> str:
+        if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) and p for p in patterns):
+            raise self._error(where, f"{where}: patterns must be a non-empty list of strings")
+        for p in patterns:
+            try:
+                if re.compile(p).match(""):
+                    raise self._error(where, f"{where}: pattern {p!r} matches the empty string")
+            except re.error as exc:
+                raise self._error(where, f"{where}: bad pattern {p!r}: {exc}") from None
+        return "|".join(f"(?:{p})" for p in patterns)
+
+    def _load(self, data: dict) -> None:
+        self._check_keys("top", data, {"version", "targets", "cue", "negation", "contrast", "reported", "sarcasm",
+                                       "decision", "senses"})
+        self.targets: dict[str, _Target] = {}
+        target_parts = []
+        for i, (name, t) in enumerate(sorted((data.get("targets") or {}).items(),
+                                             key=lambda kv: -int(kv[1].get("priority", 0)))):
+            where = f"targets.{name}"
+            self._check_keys(where, t, {"polarity", "bare", "bare_weight", "priority", "patterns"})
+            if t.get("polarity") not in (1, -1) or t.get("bare") not in ("supports", "opposes", "topic", "none"):
+                raise self._error(where, f"{where}: polarity must be 1 or -1 and bare supports|opposes|topic|none")
+            self.targets[name] = _Target(name, t["polarity"], t["bare"], float(t.get("bare_weight", 0.5)),
+                                         int(t.get("priority", 0)))
+            target_parts.append(f"(?P<t{i}>{self._compile(where, t.get('patterns'))})")
+        if not self.targets:
+            raise self._error("top", "no [targets] defined")
+        self._target_names = [n for n, _ in sorted(self.targets.items(), key=lambda kv: -kv[1].priority)]
+        self.target_re = re.compile(r"\b(?:" + "|".join(target_parts) + r")")
+        self.cues: list[_Cue] = []
+        cue_parts = []
+        for i, c in enumerate(data.get("cue") or []):
+            where = f"cue.{i}"
+            self._check_keys(where, c, {"name", "kind", "polarity", "position", "weight", "negation", "pairs",
+                                        "patterns", "pairing", "close"})
+            self.cues.append(self._cue(where, c))
+            cue_parts.append(f"(?P<c{i}>{self._compile(where, c.get('patterns'))})")
+        if not self.cues:
+            raise self._error("top", "no [[cue]] entries")
+        self.cue_re = re.compile(r"\b(?:" + "|".join(cue_parts) + r")")
+        self._load_rules(data)
+
+    def _cue(self, where: str, c: dict) -> _Cue:
+        kind = c.get("kind", "eval")
+        if kind not in ("eval", "fixed"):
+            raise self._error(where, f"{where}: kind must be eval or fixed")
+        if kind == "eval" and c.get("polarity") not in (1, -1):
+            raise self._error(where, f"{where}: an eval cue needs polarity 1 or -1")
+        if kind == "fixed" and c.get("position") not in ("supports", "opposes", "neutral"):
+            raise self._error(where, f"{where}: a fixed cue needs position supports|opposes|neutral")
+        if c.get("negation", "flip") not in ("flip", "ignore", "neutral"):
+            raise self._error(where, f"{where}: negation must be flip, ignore or neutral")
+        pairs, close = tuple(c.get("pairs", ())), tuple(c.get("close", ()))
+        if any(p not in self.targets for p in (*pairs, *close)):
+            raise self._error(where, f"{where}: pairs or close names an unknown target")
+        if c.get("pairing", "nearest") not in ("nearest", "priority"):
+            raise self._error(where, f"{where}: pairing must be nearest or priority")
+        weight = c.get("weight", 1.0)
+        if not isinstance(weight, int | float) or not 0 < weight <= 10:
+            raise self._error(where, f"{where}: weight must be a number in (0, 10]")
+        return _Cue(str(c.get("name") or f"cue{where}"), kind, int(c.get("polarity", 0)), c.get("position", ""),
+                    float(weight), c.get("negation", "flip"), pairs, c.get("pairing", "nearest"), close)
+
+    def _load_rules(self, data: dict) -> None:
+        neg = data.get("negation") or {}
+        self._check_keys("negation", neg, {"patterns", "window"})
+        self.negation_re = re.compile(r"\b(?:" + self._compile("negation", neg.get("patterns")) + r")\b")
+        self.window = int(neg.get("window", 3))
+        con = data.get("contrast") or {}
+        self._check_keys("contrast", con, {"after", "before", "subordinate", "after_weight", "before_weight",
+                                           "subordinate_weight"})
+        self.contrast_re = re.compile(r"\b(?:" + self._compile("contrast", con.get("after")) + r")\b")
+        self.subordinate_re = re.compile(r"^\W*(?:" + self._compile("contrast", con.get("subordinate")) + r")\b")
+        self.after_w = float(con.get("after_weight", 1.4))
+        self.before_w = float(con.get("before_weight", 0.6))
+        self.sub_w = float(con.get("subordinate_weight", 0.6))
+        rep = data.get("reported") or {}
+        self._check_keys("reported", rep, {"patterns", "factor", "neutral"})
+        self.reported_re = re.compile(r"\b(?:" + self._compile("reported", rep.get("patterns")) + r")")
+        self.reported_factor = float(rep.get("factor", 0.25))
+        self.reported_neutral = float(rep.get("neutral", 0.8))
+        sar = data.get("sarcasm") or {}
+        self._check_keys("sarcasm", sar, {"patterns", "max_confidence"})
+        self.sarcasm_re = re.compile(r"\b(?:" + self._compile("sarcasm", sar.get("patterns")) + r")")
+        self.sarcasm_cap = float(sar.get("max_confidence", 0.5))
+        dec = data.get("decision") or {}
+        self._check_keys("decision", dec, {"supports_margin", "opposes_margin", "mixed_ratio", "pronoun_weight"})
+        self.supports_margin = float(dec.get("supports_margin", 1.0))
+        self.opposes_margin = float(dec.get("opposes_margin", 0.9))
+        self.mixed_ratio = float(dec.get("mixed_ratio", 0.4))
+        self.pronoun_weight = float(dec.get("pronoun_weight", 0.7))
+        sen = data.get("senses") or {}
+        self._check_keys("senses", sen, {"not_targets"})
+        self.not_target_re = re.compile(r"\b(?:" + self._compile("senses", sen.get("not_targets")) + r")")
+
+    # -- matching --------------------------------------------------------------------------------
+
+    def target_matches(self, text: str) -> list[_Match]:
+        blocked = [(m.start(), m.end()) for m in self.not_target_re.finditer(text)]
+        out = []
+        for m in self.target_re.finditer(text):
+            if any(s <= m.start() < e for s, e in blocked):
+                continue
+            idx = int(m.lastgroup[1:])  # type: ignore[index]
+            out.append(_Match(m.start(), m.end(), m.group(0), self._target_names[idx]))
+        return out
+
+    def cue_matches(self, text: str) -> list[tuple[_Match, _Cue]]:
+        out = []
+        for m in self.cue_re.finditer(text):
+            cue = self.cues[int(m.lastgroup[1:])]  # type: ignore[index]
+            out.append((_Match(m.start(), m.end(), m.group(0), cue.name), cue))
+        return out
+
+
+def _table_lines(raw: str) -> dict[str, int]:
+    """Line numbers of the tables in the TOML text, for error messages (tomllib gives none)."""
+    lines: dict[str, int] = {"top": 1}
+    cue = 0
+    for number, line in enumerate(raw.splitlines(), 1):
+        s = line.strip()
+        if s == "[[cue]]":
+            lines[f"cue.{cue}"] = number
+            cue += 1
+        elif s.startswith("[") and s.endswith("]") and not s.startswith("[["):
+            lines[s.strip("[]").strip()] = number
+    return lines
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The packaged lexicon, loaded once."""
+    return Lexicon()
+
+
+def lexicon_version() -> str:
+    return default_lexicon().version
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+
+_NORMALIZE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-",
+                            "\u2011": "-", "\u00a0": " "})
+
+
+@dataclass
+class _Tally:
+    sup: float = 0.0
+    opp: float = 0.0
+    neu: float = 0.0
+    topic: bool = False
+    sarcasm: bool = False
+    result: Position = field(default_factory=lambda: Position("none", 0.0))
+
+    def add(self, position: str, weight: float, label: str) -> None:
+        if position == "supports":
+            self.sup += weight
+        elif position == "opposes":
+            self.opp += weight
+        elif position == "neutral":
+            self.neu += weight
+        if label and label not in self.result.cues:
+            self.result.cues.append(label)
+
+
+def _flip(position: str) -> str:
+    return {"supports": "opposes", "opposes": "supports"}.get(position, position)
+
+
+def _clauses(text: str, lex: Lexicon) -> list[tuple[str, float]]:
+    """Clauses with their weights: after a contrast word they weigh more, the part before it less."""
+    out: list[tuple[str, float]] = []
+    for sentence in _CLAUSE_SPLIT.split(text):
+        if not sentence.strip():
+            continue
+        parts = lex.contrast_re.split(sentence)
+        for i, part in enumerate(parts):
+            if not part.strip():
+                continue
+            w = 1.0 if len(parts) == 1 else (lex.after_w if i == len(parts) - 1 else lex.before_w)
+            if lex.subordinate_re.search(part):
+                w *= lex.sub_w
+            out.append((part, w))
+    return out
+
+
+def _negated(clause: str, start: int, lex: Lexicon) -> bool:
+    """An odd number of negators in the few words before ``start`` ("not not" cancels out)."""
+    before = clause[max(0, start - 60):start]
+    tokens = _TOKEN.findall(before)[-lex.window:]
+    window = " ".join(tokens)
+    return len(lex.negation_re.findall(window)) % 2 == 1
+
+
+def _pick_target(cue: _Cue, m: _Match, targets: list[_Match], lex: Lexicon) -> _Match | None:
+    allowed = [t for t in targets if (not cue.pairs or t.name in cue.pairs)
+               and (t.name not in cue.close or 0 <= t.start - m.end <= CLOSE_CHARS)]
+    if not allowed:
+        return None
+    if cue.pairing == "nearest":
+        return min(allowed, key=lambda t: abs(t.start - m.start))
+    best = max(lex.targets[t.name].priority for t in allowed)
+    top = [t for t in allowed if lex.targets[t.name].priority == best]
+    return min(top, key=lambda t: abs(t.start - m.start))
+
+
+def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, last_target: list[_Match]) -> None:
+    targets = lex.target_matches(clause)
+    cues = lex.cue_matches(clause)
+    if any(lex.targets[t.name].bare != "none" for t in targets):
+        tally.topic = True
+    reported = bool(lex.reported_re.search(clause))
+    sarcastic = bool(lex.sarcasm_re.search(clause))
+    if reported:
+        weight *= lex.reported_factor
+        if targets or cues:
+            tally.add("neutral", lex.reported_neutral, "reported: " + lex.reported_re.search(clause).group(0))
+    if sarcastic and (targets or cues):
+        tally.sarcasm = True
+        tally.result.notes.append("sarcasm")
+    used: set[int] = set()
+    pronoun = not targets and bool(re.search(r"\b(it|they|them|this|these|that)\b", clause))
+    for m, cue in cues:
+        position, label, w = _cue_position(clause, m, cue, targets, lex, tally, used)
+        if position is None and pronoun and last_target and cue.kind == "eval":
+            position, label, w = _cue_position(clause, m, cue, last_target[-1:], lex, tally, used)
+            w *= lex.pronoun_weight
+        if position is None:
+            if cue.kind == "eval":
+                tally.result.loose.append(m.text)
+            continue
+        if sarcastic:
+            position = _flip(position)
+        tally.add(position, w * weight, label)
+    polar_cues = bool(used)
+    lead = _LEAD.match(clause).end()
+    for i, t in enumerate(targets):
+        if i in used:
+            continue
+        info = lex.targets[t.name]
+        if t.start <= lead and not used and _IMPERATIVE.match(t.text):
+            position = "supports" if info.polarity > 0 else "opposes"
+            tally.add(_flip(position) if sarcastic else position, weight, f"imperative: {t.text}")
+            continue
+        if info.bare == "opposes" and polar_cues:
+            continue  # a sanction that the clause evaluates is not a report of one
+        if info.bare in ("supports", "opposes"):
+            tally.add(_flip(info.bare) if sarcastic else info.bare, info.bare_weight * weight, f"{t.text} [{t.name}]")
+    for t in targets:
+        if t.name not in tally.result.targets:
+            tally.result.targets.append(t.name)
+    if targets:
+        last_target[:] = targets[-1:]
+
+
+def _cue_position(clause: str, m: _Match, cue: _Cue, targets: list[_Match], lex: Lexicon, tally: _Tally,
+                  used: set[int]) -> tuple[str | None, str, float]:
+    negated = cue.negation != "ignore" and _negated(clause, m.start, lex)
+    if negated:
+        tally.result.negated.append(m.text)
+    if cue.kind == "fixed":
+        if negated:
+            return ("neutral" if cue.negation == "neutral" else _flip(cue.position)), f"not {m.text}", cue.weight
+        return cue.position, m.text, cue.weight
+    target = _pick_target(cue, m, targets, lex)
+    if target is None:
+        return None, "", 0.0
+    used.add(targets.index(target)) if target in targets else None
+    sign = cue.polarity * lex.targets[target.name].polarity
+    if negated:
+        sign = -sign if cue.negation == "flip" else 0
+    if target.name != "sanction" and _negated(clause, target.start, lex):
+        sign = -sign
+    if sign == 0:
+        return "neutral", f"not {m.text}", cue.weight
+    label = f"{'not ' if negated else ''}{m.text} → {target.text}"
+    return ("supports" if sign > 0 else "opposes"), label, cue.weight
+
+
+def _decide(tally: _Tally, lex: Lexicon) -> Position:
+    res = tally.result
+    sup, opp, neu = tally.sup, tally.opp, tally.neu
+    res.scores = {"supports": round(sup, 2), "opposes": round(opp, 2), "neutral": round(neu, 2)}
+    margin = sup - opp
+    strong, weak = max(sup, opp), min(sup, opp)
+    if strong == 0 and neu == 0:
+        res.position = "neutral" if tally.topic else "none"
+        res.confidence = 0.3 if tally.topic else 0.6
+        return res
+    if weak > 0 and weak >= lex.mixed_ratio * strong:
+        res.position, res.confidence = "neutral", 0.4
+        res.notes.append("both sides")
+    elif neu >= abs(margin):
+        res.position = "neutral"
+        res.confidence = min(0.9, 0.4 + 0.5 * (neu - abs(margin)) / (neu + 1))
+    elif margin >= lex.supports_margin:
+        res.position = "supports"
+    elif -margin >= lex.opposes_margin:
+        res.position = "opposes"
+    else:
+        res.position, res.confidence = ("neutral" if tally.topic or strong else "none"), 0.3
+        res.notes.append("weak evidence")
+    if res.position in ("supports", "opposes"):
+        clean = 1 - (weak + neu) / (strong + neu + 1e-9)
+        res.confidence = round(min(0.95, (1 - 1 / (1 + abs(margin))) * (0.5 + 0.5 * clean) + 0.2), 2)
+        if tally.sarcasm:
+            res.confidence = min(res.confidence, lex.sarcasm_cap)
+    return res
+
+
+def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = None,
+          max_chars: int = MAX_QUOTE_CHARS) -> Position:
+    """The position of one text (a quote, or a statement with its ``title``)."""
+    lex = lexicon or default_lexicon()
+    body = (text or "")[:max_chars]
+    if title:
+        body = title + ".\n" + body
+    body = body.translate(_NORMALIZE).lower()
+    tally = _Tally()
+    last_target: list[_Match] = []
+    for clause, weight in _clauses(body, lex):
+        _score_clause(clause, weight, tally, lex, last_target)
+    return _decide(tally, lex)
+
+
+def score_quote(text: str | None) -> Position:
+    """The position of a quote's words."""
+    return score(text)
+
+
+def score_statement(title: str | None, text: str | None) -> Position:
+    """The position of a statement-kind document: its title and first part."""
+    return score(text, title=title, max_chars=MAX_STATEMENT_CHARS)
+
+
+def inherit_context(quotes: list[Any], positions: list[Position], gap: int = 1) -> None:
+    """A quote with evaluative cues but nothing it is about ("it's the best way to go") takes, at low
+    confidence, the position of the same speaker's neighbouring quote: one remark cut into pieces."""
+    for i, (q, p) in enumerate(zip(quotes, positions, strict=True)):
+        if p.position not in ("none", "neutral") or p.targets or not p.loose or not getattr(q, "speaker", None):
+            continue
+        for j in [*range(i - 1, i - gap - 2, -1), *range(i + 1, i + gap + 2)]:
+            if 0 <= j < len(quotes) and quotes[j].speaker == q.speaker and positions[j].targets \
+                    and positions[j].position in ("supports", "opposes") and positions[j].confidence >= 0.5:
+                p.position = positions[j].position
+                p.confidence = round(min(0.45, positions[j].confidence / 2), 2)
+                p.notes.append(f"context: the speaker's quote {j + 1}")
+                break
