@@ -36,8 +36,10 @@ MAX_STATEMENT_CHARS = 20_000
 
 CLOSE_CHARS = 30
 # A clause that starts with one of these verbs is an imperative: "Refuse the test." urges it.
-_IMPERATIVE = re.compile(r"(?:opt|refuse|boycott|keep|skip|sit|take|pull|say no)\b")
+_IMPERATIVE = re.compile(r"(?:opt|refuse|boycott|keep|skip|sit|take|pull|say no)\b(?!-)")
+_COPULA = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+|so\s+|very\s+|just\s+|a\s+|an\s+)?$")
 _LEAD = re.compile(r"[\s\"'(,.!?-]*(?:(?:please|just|so|now|and|then|yes|simply),? )?")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+")
 _TOKEN = re.compile(r"[a-z0-9']+")
 
@@ -341,35 +343,89 @@ def _pick_target(cue: _Cue, m: _Match, targets: list[_Match], lex: Lexicon) -> _
     return min(top, key=lambda t: abs(t.start - m.start))
 
 
-def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, last_target: list[_Match]) -> None:
+_PRONOUN = re.compile(r"\b(?:it|they|them|this|these|that|those|her|him|their)\b")
+
+
+def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, context: dict[str, _Match]) -> None:
+    """Add one clause's evidence to ``tally``; ``context`` holds the last target of each kind seen so far
+    (what "them" or "it" in a later clause most likely means)."""
     targets = lex.target_matches(clause)
     cues = lex.cue_matches(clause)
     if any(lex.targets[t.name].bare != "none" for t in targets):
         tally.topic = True
-    reported = bool(lex.reported_re.search(clause))
     sarcastic = bool(lex.sarcasm_re.search(clause))
-    if reported:
-        weight *= lex.reported_factor
-        if targets or cues:
-            tally.add("neutral", lex.reported_neutral, "reported: " + lex.reported_re.search(clause).group(0))
-    if sarcastic and (targets or cues):
-        tally.sarcasm = True
-        tally.result.notes.append("sarcasm")
+    weight = _frame(clause, weight, bool(targets or cues), sarcastic, tally, lex)
     used: set[int] = set()
-    pronoun = not targets and bool(re.search(r"\b(it|they|them|this|these|that)\b", clause))
-    for m, cue in cues:
-        position, label, w = _cue_position(clause, m, cue, targets, lex, tally, used)
-        if position is None and pronoun and last_target and cue.kind == "eval":
-            position, label, w = _cue_position(clause, m, cue, last_target[-1:], lex, tally, used)
-            w *= lex.pronoun_weight
-        if position is None:
+    pronoun = bool(_PRONOUN.search(clause))
+    signs = _cue_signs(clause, cues, targets, lex, context if pronoun else {}, used, tally)
+    for (m, cue), found in zip(cues, signs, strict=True):
+        if found is None:
             if cue.kind == "eval":
                 tally.result.loose.append(m.text)
             continue
-        if sarcastic:
-            position = _flip(position)
-        tally.add(position, w * weight, label)
-    polar_cues = bool(used)
+        position, label, w = found
+        tally.add(_flip(position) if sarcastic else position, w * weight, label)
+    _bare_targets(clause, targets, used, any(c.kind == "eval" for _, c in cues), weight, sarcastic, tally, lex)
+    for t in targets:
+        if t.name not in tally.result.targets:
+            tally.result.targets.append(t.name)
+        context[t.name] = t
+
+
+def _frame(clause: str, weight: float, on_topic: bool, sarcastic: bool, tally: _Tally, lex: Lexicon) -> float:
+    """Reported speech and sarcasm: what the clause's cues are worth."""
+    reported = lex.reported_re.search(clause)
+    if reported:
+        weight *= lex.reported_factor
+        if on_topic:
+            tally.add("neutral", lex.reported_neutral, "reported: " + reported.group(0))
+    if sarcastic and on_topic:
+        tally.sarcasm = True
+        if "sarcasm" not in tally.result.notes:
+            tally.result.notes.append("sarcasm")
+    return weight
+
+
+def _cue_signs(clause: str, cues: list[tuple[_Match, _Cue]], targets: list[_Match], lex: Lexicon,
+               context: dict[str, _Match], used: set[int], tally: _Tally) -> list[tuple[str, str, float] | None]:
+    """Each cue's (position, label, weight), or None. A governing verb with another evaluative cue between
+    it and its target ("we oppose efforts to weaken testing") passes its polarity to that inner cue."""
+    picks: list[_Match | None] = []
+    for m, cue in cues:
+        target = _pick_target(cue, m, targets, lex) if cue.kind == "eval" else None
+        if target is None and cue.kind == "eval" and context:
+            # "we stand with them": the pronoun stands for the last target of that kind; it sits right after the cue
+            near = [_Match(m.end + 1, m.end + 1, f"({c.text})", c.name) for c in context.values()]
+            target = _pick_target(cue, m, near, lex)
+        picks.append(target)
+    governed: dict[int, int] = {}
+    skip: set[int] = set()
+    for i, ((m, cue), target) in enumerate(zip(cues, picks, strict=True)):
+        if cue.pairing != "priority" or target is None:
+            continue
+        inner = [j for j, (mj, cj) in enumerate(cues) if cj.kind == "eval" and m.end <= mj.start < target.start]
+        if inner:
+            skip.add(i)
+            sign = -cue.polarity if _negated(clause, m.start, lex) and cue.negation == "flip" else cue.polarity
+            for j in inner:
+                governed[j] = governed.get(j, 1) * sign
+    out: list[tuple[str, str, float] | None] = []
+    for i, ((m, cue), target) in enumerate(zip(cues, picks, strict=True)):
+        if i in skip or (cue.kind == "eval" and target is None):
+            out.append(None)
+            continue
+        found = _cue_position(clause, m, cue, target, lex, tally)
+        if target is not None and target in targets:
+            used.add(targets.index(target))
+        if found and governed.get(i, 1) < 0:
+            found = (_flip(found[0]), f"{m.text} (governed)", found[2])
+        out.append(found)
+    return out
+
+
+def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated: bool, weight: float,
+                  sarcastic: bool, tally: _Tally, lex: Lexicon) -> None:
+    """Targets nothing evaluated: imperatives ("Refuse the test."), punishment words, reported sanctions."""
     lead = _LEAD.match(clause).end()
     for i, t in enumerate(targets):
         if i in used:
@@ -379,19 +435,14 @@ def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, last_
             position = "supports" if info.polarity > 0 else "opposes"
             tally.add(_flip(position) if sarcastic else position, weight, f"imperative: {t.text}")
             continue
-        if info.bare == "opposes" and polar_cues:
-            continue  # a sanction that the clause evaluates is not a report of one
+        if info.bare == "opposes" and evaluated:
+            continue  # a sanction in a clause that evaluates something is not a plain report of one
         if info.bare in ("supports", "opposes"):
             tally.add(_flip(info.bare) if sarcastic else info.bare, info.bare_weight * weight, f"{t.text} [{t.name}]")
-    for t in targets:
-        if t.name not in tally.result.targets:
-            tally.result.targets.append(t.name)
-    if targets:
-        last_target[:] = targets[-1:]
 
 
-def _cue_position(clause: str, m: _Match, cue: _Cue, targets: list[_Match], lex: Lexicon, tally: _Tally,
-                  used: set[int]) -> tuple[str | None, str, float]:
+def _cue_position(clause: str, m: _Match, cue: _Cue, target: _Match | None, lex: Lexicon,
+                  tally: _Tally) -> tuple[str, str, float] | None:
     negated = cue.negation != "ignore" and _negated(clause, m.start, lex)
     if negated:
         tally.result.negated.append(m.text)
@@ -399,19 +450,25 @@ def _cue_position(clause: str, m: _Match, cue: _Cue, targets: list[_Match], lex:
         if negated:
             return ("neutral" if cue.negation == "neutral" else _flip(cue.position)), f"not {m.text}", cue.weight
         return cue.position, m.text, cue.weight
-    target = _pick_target(cue, m, targets, lex)
     if target is None:
-        return None, "", 0.0
-    used.add(targets.index(target)) if target in targets else None
+        return None
     sign = cue.polarity * lex.targets[target.name].polarity
     if negated:
         sign = -sign if cue.negation == "flip" else 0
-    if target.name != "sanction" and _negated(clause, target.start, lex):
-        sign = -sign
+    if lex.targets[target.name].bare not in ("supports", "opposes") and target.start <= len(clause):
+        # Negators before the cue belong to the cue ("we don't support opting out"), not to its target;
+        # sanctions and punishments keep their sense under negation ("no child should be punished").
+        lo = m.end if target.start >= m.end else 0
+        if _negated(clause[lo:], target.start - lo, lex):
+            sign = -sign
     if sign == 0:
         return "neutral", f"not {m.text}", cue.weight
     label = f"{'not ' if negated else ''}{m.text} → {target.text}"
-    return ("supports" if sign > 0 else "opposes"), label, cue.weight
+    # "X is irresponsible": the predicate is what the clause asserts.
+    weight = cue.weight * (1.5 if _COPULA.search(clause[max(0, m.start - 30):m.start]) else 1.0)
+    if target.text.startswith("("):
+        weight *= lex.pronoun_weight  # the target was resolved from a pronoun
+    return ("supports" if sign > 0 else "opposes"), label, weight
 
 
 def _decide(tally: _Tally, lex: Lexicon) -> Position:
@@ -454,9 +511,9 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
         body = title + ".\n" + body
     body = body.translate(_NORMALIZE).lower()
     tally = _Tally()
-    last_target: list[_Match] = []
+    context: dict[str, _Match] = {}
     for clause, weight in _clauses(body, lex):
-        _score_clause(clause, weight, tally, lex, last_target)
+        _score_clause(clause, weight, tally, lex, context)
     return _decide(tally, lex)
 
 
@@ -465,9 +522,29 @@ def score_quote(text: str | None) -> Position:
     return score(text)
 
 
-def score_statement(title: str | None, text: str | None) -> Position:
-    """The position of a statement-kind document: its title and first part."""
-    return score(text, title=title, max_chars=MAX_STATEMENT_CHARS)
+def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None = None) -> Position:
+    """The position of a statement-kind document: each sentence of its title and first part votes with its
+    own position (weighted by confidence), so one stray cue in a long text does not make it "both sides"."""
+    lex = lexicon or default_lexicon()
+    body = ((title + ".\n") if title else "") + (text or "")[:MAX_STATEMENT_CHARS]
+    body = body.translate(_NORMALIZE).lower()
+    doc = _Tally()
+    context: dict[str, _Match] = {}
+    for sentence in _SENTENCE.split(body):
+        if not sentence.strip():
+            continue
+        tally = _Tally()
+        for clause, weight in _clauses(sentence, lex):
+            _score_clause(clause, weight, tally, lex, context)
+        res = _decide(tally, lex)
+        doc.topic = doc.topic or tally.topic
+        doc.sarcasm = doc.sarcasm or tally.sarcasm
+        if res.position in ("supports", "opposes") or (res.position == "neutral" and tally.neu > 0):
+            doc.add(res.position, res.confidence, "")
+            for key in ("cues", "negated", "targets", "notes"):
+                items = getattr(doc.result, key)
+                items.extend(x for x in getattr(res, key) if x not in items)
+    return _decide(doc, lex)
 
 
 def inherit_context(quotes: list[Any], positions: list[Position], gap: int = 1) -> None:
@@ -483,3 +560,18 @@ def inherit_context(quotes: list[Any], positions: list[Position], gap: int = 1) 
                 p.confidence = round(min(0.45, positions[j].confidence / 2), 2)
                 p.notes.append(f"context: the speaker's quote {j + 1}")
                 break
+
+
+def position_quotes(quotes: list[Any]) -> None:
+    """Set ``position`` and ``position_evidence`` on each quote (objects with text and speaker), in place."""
+    found = [score_quote(q.text) for q in quotes]
+    inherit_context(quotes, found)
+    for q, p in zip(quotes, found, strict=True):
+        q.position, q.position_evidence = p.position, p.evidence()
+
+
+def document_position(title: str | None, text: str | None, kind: str | None) -> Position | None:
+    """The position of a statement-kind document; None for other kinds (their quotes carry positions)."""
+    if kind != "statement":
+        return None
+    return score_statement(title, text)
