@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Positions: macro-F1 over supports/opposes/neutral and per-class precision/recall, plus cost and bad input.
 
-usage: python bench/positions.py [--split test|train|all] [--errors]
+usage: python bench/positions.py [--split test|train|all] [--errors] [--tagging]
 The labelled set is tests/fixtures/positions/ (written for this project). The lexicon is tuned on the train
 files only; the figure to report is the held-out test split (the default).
 Targets: macro-F1 >= 0.80 and supports precision >= 0.90 on the held-out part.
@@ -69,11 +69,39 @@ def main() -> None:
           f"statements {s['macro']:.3f}/{s['supports']:.3f}")
     print("confusions (gold -> predicted):", dict(Counter(f"{g}->{p}" for g, p in qp + sp if g != p)))
     if errors:
-        for r, (g, p) in zip(quotes + statements, qp + sp):
+        for r, (g, p) in zip(quotes + statements, qp + sp, strict=True):
             if g != p:
                 res = score_quote(r["text"]) if "title" not in r else score_statement(r["title"], r["text"])
                 print(f"  {r['id']} {g}->{p} [{r['nuance']}] {r['text'][:150]}\n      {res.describe()} {res.scores}")
     cost()
+    if "--tagging" in sys.argv:
+        tagging_ratio()
+
+
+def tagging_ratio(n: int = 400, rounds: int = 3) -> None:
+    """bench/tagging.py's documents through annotate() with and without positioning, interleaved (the machine
+    is shared: alternating rounds keeps load drift out of the ratio)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import tagging  # noqa: PLC0415
+
+    from indexer import annotate as annotate_module  # noqa: PLC0415
+    from indexer import positions  # noqa: PLC0415
+
+    docs = tagging.documents(n)
+    real = positions.position_quotes
+    annotate_module.annotate(*docs[0])  # warm the gazetteer and the lexicon
+    times = {"without": 0.0, "with": 0.0}
+    for _ in range(rounds):
+        for label in ("without", "with"):
+            positions.position_quotes = real if label == "with" else (lambda quotes: None)
+            start = time.process_time()
+            for title, text, published in docs:
+                annotate_module.annotate(title, text, published)
+            times[label] += time.process_time() - start
+    positions.position_quotes = real
+    per = {k: v / (rounds * n) * 1000 for k, v in times.items()}
+    print(f"tagging: {per['without']:.2f} ms/document without positions, {per['with']:.2f} ms with "
+          f"(+{(per['with'] / per['without'] - 1) * 100:.1f}%, budget +20%)")
 
 
 def cost() -> None:

@@ -161,11 +161,11 @@ class Lexicon:
                 raise self._error(where, f"{where}: polarity must be 1 or -1 and bare supports|opposes|topic|none")
             self.targets[name] = _Target(name, t["polarity"], t["bare"], float(t.get("bare_weight", 0.5)),
                                          int(t.get("priority", 0)))
-            target_parts.append(f"(?P<t{i}>{self._compile(where, t.get('patterns'))})")
+            target_parts.append((f"t{i}", self._compile(where, t.get("patterns"))))
         if not self.targets:
             raise self._error("top", "no [targets] defined")
         self._target_names = [n for n, _ in sorted(self.targets.items(), key=lambda kv: -kv[1].priority)]
-        self.target_re = re.compile(r"\b(?:" + "|".join(target_parts) + r")")
+        self.target_re = _Dispatch(target_parts)
         self.cues: list[_Cue] = []
         cue_parts = []
         for i, c in enumerate(data.get("cue") or []):
@@ -173,10 +173,11 @@ class Lexicon:
             self._check_keys(where, c, {"name", "kind", "polarity", "position", "weight", "negation", "pairs",
                                         "patterns", "pairing", "close"})
             self.cues.append(self._cue(where, c))
-            cue_parts.append(f"(?P<c{i}>{self._compile(where, c.get('patterns'))})")
+            cue_parts.extend((f"c{i}_{k}", p) for k, p in enumerate(c.get("patterns")))
+            self._compile(where, c.get("patterns"))
         if not self.cues:
             raise self._error("top", "no [[cue]] entries")
-        self.cue_re = re.compile(r"\b(?:" + "|".join(cue_parts) + r")")
+        self.cue_re = _Dispatch(cue_parts)
         self._load_rules(data)
 
     def _cue(self, where: str, c: dict) -> _Cue:
@@ -234,22 +235,182 @@ class Lexicon:
 
     # -- matching --------------------------------------------------------------------------------
 
+    def scan(self, text: str) -> tuple[list[_Match], list[tuple[_Match, _Cue]]]:
+        """Targets and cues of ``text`` in one pass over its words."""
+        targets: list[_Match] = []
+        cues: list[tuple[_Match, _Cue]] = []
+        tt, ct = self.target_re.table, self.cue_re.table
+        tend = cend = 0
+        for w in _WORD.finditer(text):
+            pos = w.start()
+            k2, k1 = text[pos:pos + 2], text[pos]
+            if pos >= tend:
+                r = tt.get(k2) or tt.get(k1)
+                m = r.match(text, pos) if r else None
+                if m and m.end() > pos:
+                    tend = m.end()
+                    targets.append(_Match(pos, tend, m.group(0), self._target_names[int(m.lastgroup[1:])]))
+            if pos >= cend:
+                r = ct.get(k2) or ct.get(k1)
+                m = r.match(text, pos) if r else None
+                if m and m.end() > pos:
+                    cend = m.end()
+                    cue = self.cues[int(m.lastgroup[1:].split("_", 1)[0])]  # type: ignore[union-attr]
+                    cues.append((_Match(pos, cend, m.group(0), cue.name), cue))
+        if targets:
+            blocked = [(m.start(), m.end()) for m in self.not_target_re.finditer(text)]
+            targets = [t for t in targets if not any(s <= t.start < e for s, e in blocked)]
+        return targets, cues
+
     def target_matches(self, text: str) -> list[_Match]:
-        blocked = [(m.start(), m.end()) for m in self.not_target_re.finditer(text)]
-        out = []
-        for m in self.target_re.finditer(text):
-            if any(s <= m.start() < e for s, e in blocked):
-                continue
-            idx = int(m.lastgroup[1:])  # type: ignore[index]
-            out.append(_Match(m.start(), m.end(), m.group(0), self._target_names[idx]))
+        out = [_Match(m.start(), m.end(), m.group(0), self._target_names[int(m.lastgroup[1:])])  # type: ignore[index]
+               for m in self.target_re.finditer(text)]
+        if out:
+            blocked = [(m.start(), m.end()) for m in self.not_target_re.finditer(text)]
+            out = [t for t in out if not any(s <= t.start < e for s, e in blocked)]
         return out
 
     def cue_matches(self, text: str) -> list[tuple[_Match, _Cue]]:
         out = []
         for m in self.cue_re.finditer(text):
-            cue = self.cues[int(m.lastgroup[1:])]  # type: ignore[index]
+            cue = self.cues[int(m.lastgroup[1:].split("_", 1)[0])]  # type: ignore[index]
             out.append((_Match(m.start(), m.end(), m.group(0), cue.name), cue))
         return out
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that is not simple to tell."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    def first(items: Any) -> frozenset[str] | None:
+        for op, av in items:
+            name = str(op)
+            if name == "LITERAL":
+                return frozenset(chr(av))
+            if name == "IN":
+                chars = set()
+                for kind, val in av:
+                    if str(kind) == "LITERAL":
+                        chars.add(chr(val))
+                    elif str(kind) == "RANGE":
+                        chars.update(chr(c) for c in range(val[0], val[1] + 1))
+                    else:
+                        return None
+                return frozenset(chars)
+            if name == "SUBPATTERN":
+                return first(av[-1])
+            if name == "BRANCH":
+                sets = [first(b) for b in av[1]]
+                return None if any(x is None for x in sets) else frozenset().union(*sets)  # type: ignore[arg-type]
+            if name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+                return first(av[2])
+            return None
+        return None
+
+    try:
+        return first(_parser.parse(pattern))
+    except Exception:  # noqa: BLE001 - an unusual pattern just goes in the catch-all group
+        return None
+
+
+class _Dispatch:
+    """Named patterns looked up by the first two characters of each word: Python's regex engine would
+    otherwise try hundreds of alternatives at every position. Same results as one alternation in list order
+    (the first pattern that matches at a place wins; matches do not overlap)."""
+
+    def __init__(self, parts: list[tuple[str, str]]):
+        prefixes = [(name, pattern, _prefixes(pattern)) for name, pattern in parts]
+        keys = {p for _, _, ps in prefixes for p in ps if p}
+        if any("" in ps for _, _, ps in prefixes):
+            keys |= set("abcdefghijklmnopqrstuvwxyz0123456789")
+        # A key of one character stands for every word that starts with it.
+        table: dict[str, re.Pattern[str]] = {}
+        for key in sorted(keys):
+            alts = [f"(?P<{name}>{pattern})" for name, pattern, ps in prefixes
+                    if "" in ps or key in ps or key[0] in ps or any(len(p) == 2 and p[0] == key for p in ps)]
+            table[key] = re.compile("|".join(alts))
+        self.table = table
+
+    def finditer(self, text: str) -> Any:
+        end = 0
+        table = self.table
+        for w in _WORD.finditer(text):
+            pos = w.start()
+            if pos < end:
+                continue
+            r = table.get(text[pos:pos + 2]) or table.get(text[pos])
+            m = r.match(text, pos) if r else None
+            if m and m.end() > pos:
+                end = m.end()
+                yield m
+
+
+_WORD = re.compile(r"\b\w")
+
+
+def _prefixes(pattern: str, k: int = 2) -> set[str]:
+    """The strings of up to ``k`` characters a match of ``pattern`` can start with; a shorter string means
+    "then anything", the empty string "could start with anything"."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        parsed = _parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - an unusual pattern is tried at every word
+        return {""}
+    return _seq_prefixes(list(parsed), k) or {""}
+
+
+def _seq_prefixes(items: list[Any], k: int) -> set[str]:
+    done: set[str] = set()
+    partial = {""}
+    for op, av in items:
+        if not partial:
+            break
+        name = str(op)
+        if name == "AT":
+            continue
+        nxt: set[str] = set()
+        optional = name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] == 0
+        for s in partial:
+            need = k - len(s)
+            if optional:
+                nxt.add(s)  # skipped: the next item decides
+                av = (1, *av[1:])
+            heads = _item_prefixes(name, av, need)
+            if heads is None:
+                done.add(s)  # unknown from here on: a wildcard
+                continue
+            for h in heads:
+                (done if len(h) >= need or h.endswith("\0") else nxt).add(s + h.rstrip("\0"))
+        partial = {p for p in nxt if len(p) < k}
+        done |= {p for p in nxt if len(p) >= k}
+    return done | partial
+
+
+def _item_prefixes(name: str, av: Any, need: int) -> set[str] | None:
+    """Prefixes of one parsed item; a trailing NUL marks one after which the rest is unknown."""
+    if name == "LITERAL":
+        return {chr(av)}
+    if name == "IN":
+        chars = set()
+        for kind, val in av:
+            if str(kind) == "LITERAL":
+                chars.add(chr(val))
+            elif str(kind) == "RANGE":
+                chars.update(chr(c) for c in range(val[0], val[1] + 1))
+            else:
+                return None
+        return chars
+    if name == "SUBPATTERN":
+        return {p + ("" if len(p) >= need else "\0") for p in _seq_prefixes(list(av[-1]), need)}
+    if name == "BRANCH":
+        out: set[str] = set()
+        for branch in av[1]:
+            out |= {p + ("" if len(p) >= need else "\0") for p in _seq_prefixes(list(branch), need)}
+        return out
+    if name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+        return {p[:need] + ("" if len(p) >= need else "\0") for p in _seq_prefixes(list(av[2]), need)}
+    return None
 
 
 def _table_lines(raw: str) -> dict[str, int]:
@@ -289,6 +450,9 @@ class _Tally:
     neu: float = 0.0
     topic: bool = False
     sarcasm: bool = False
+    # whether the whole text has reported speech or sarcasm at all: most clauses need not be searched
+    may_report: bool = True
+    may_sarcasm: bool = True
     result: Position = field(default_factory=lambda: Position("none", 0.0))
 
     def add(self, position: str, weight: float, label: str) -> None:
@@ -306,21 +470,38 @@ def _flip(position: str) -> str:
     return {"supports": "opposes", "opposes": "supports"}.get(position, position)
 
 
-def _clauses(text: str, lex: Lexicon) -> list[tuple[str, float]]:
-    """Clauses with their weights: after a contrast word they weigh more, the part before it less."""
-    out: list[tuple[str, float]] = []
-    for sentence in _CLAUSE_SPLIT.split(text):
-        if not sentence.strip():
+def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
+    """Clauses as (start, end, weight): after a contrast word they weigh more, the part before it less."""
+    out: list[tuple[int, int, float]] = []
+    bounds = [0]
+    for m in _CLAUSE_SPLIT.finditer(text):
+        bounds += [m.start(), m.end()]
+    bounds.append(len(text))
+    for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+        if not text[a:b].strip():
             continue
-        parts = lex.contrast_re.split(sentence)
-        for i, part in enumerate(parts):
-            if not part.strip():
+        cuts = [a]
+        for m in lex.contrast_re.finditer(text, a, b):
+            cuts += [m.start(), m.end()]
+        cuts.append(b)
+        parts = [(x, y) for x, y in zip(cuts[::2], cuts[1::2], strict=True)]
+        for i, (x, y) in enumerate(parts):
+            if not text[x:y].strip():
                 continue
             w = 1.0 if len(parts) == 1 else (lex.after_w if i == len(parts) - 1 else lex.before_w)
-            if lex.subordinate_re.search(part):
+            if lex.subordinate_re.search(text[x:y]):
                 w *= lex.sub_w
-            out.append((part, w))
+            out.append((x, y, w))
     return out
+
+
+def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Match]) -> None:
+    """Scan ``body`` once, then score it clause by clause."""
+    targets, cues = lex.scan(body)
+    for a, b, weight in _clauses(body, lex):
+        ts = [_Match(t.start - a, t.end - a, t.text, t.name) for t in targets if a <= t.start < b]
+        cs = [(_Match(m.start - a, m.end - a, m.text, m.name), c) for m, c in cues if a <= m.start < b]
+        _score_clause(body[a:b], weight, tally, lex, context, ts, cs)
 
 
 def _negated(clause: str, start: int, lex: Lexicon) -> bool:
@@ -346,14 +527,13 @@ def _pick_target(cue: _Cue, m: _Match, targets: list[_Match], lex: Lexicon) -> _
 _PRONOUN = re.compile(r"\b(?:it|they|them|this|these|that|those|her|him|their)\b")
 
 
-def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, context: dict[str, _Match]) -> None:
+def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, context: dict[str, _Match],
+                  targets: list[_Match], cues: list[tuple[_Match, _Cue]]) -> None:
     """Add one clause's evidence to ``tally``; ``context`` holds the last target of each kind seen so far
     (what "them" or "it" in a later clause most likely means)."""
-    targets = lex.target_matches(clause)
-    cues = lex.cue_matches(clause)
     if any(lex.targets[t.name].bare != "none" for t in targets):
         tally.topic = True
-    sarcastic = bool(lex.sarcasm_re.search(clause))
+    sarcastic = tally.may_sarcasm and bool(lex.sarcasm_re.search(clause))
     weight = _frame(clause, weight, bool(targets or cues), sarcastic, tally, lex)
     used: set[int] = set()
     pronoun = bool(_PRONOUN.search(clause))
@@ -374,7 +554,7 @@ def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, conte
 
 def _frame(clause: str, weight: float, on_topic: bool, sarcastic: bool, tally: _Tally, lex: Lexicon) -> float:
     """Reported speech and sarcasm: what the clause's cues are worth."""
-    reported = lex.reported_re.search(clause)
+    reported = lex.reported_re.search(clause) if tally.may_report else None
     if reported:
         weight *= lex.reported_factor
         if on_topic:
@@ -510,10 +690,9 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
     if title:
         body = title + ".\n" + body
     body = body.translate(_NORMALIZE).lower()
-    tally = _Tally()
+    tally = _Tally(may_report=bool(lex.reported_re.search(body)), may_sarcasm=bool(lex.sarcasm_re.search(body)))
     context: dict[str, _Match] = {}
-    for clause, weight in _clauses(body, lex):
-        _score_clause(clause, weight, tally, lex, context)
+    _score_text(body, tally, lex, context)
     return _decide(tally, lex)
 
 
@@ -533,9 +712,8 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
     for sentence in _SENTENCE.split(body):
         if not sentence.strip():
             continue
-        tally = _Tally()
-        for clause, weight in _clauses(sentence, lex):
-            _score_clause(clause, weight, tally, lex, context)
+        tally = _Tally(may_sarcasm=len(body) < 2000 or bool(lex.sarcasm_re.search(sentence)))
+        _score_text(sentence, tally, lex, context)
         res = _decide(tally, lex)
         doc.topic = doc.topic or tally.topic
         doc.sarcasm = doc.sarcasm or tally.sarcasm

@@ -9,8 +9,16 @@ from pathlib import Path
 import pytest
 
 from archive.model import Quote
-from indexer.positions import (DATA, POSITIONS, CuesError, Lexicon, inherit_context, position_quotes, score_quote,
-                               score_statement)
+from indexer.positions import (
+    DATA,
+    POSITIONS,
+    CuesError,
+    Lexicon,
+    inherit_context,
+    position_quotes,
+    score_quote,
+    score_statement,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "positions"
 
