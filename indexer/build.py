@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive import Archive
-from indexer.annotate import annotate, document_position, gazetteer_version, rescore_positions, store_positions
+from indexer.annotate import (
+    annotate,
+    document_position,
+    gazetteer_version,
+    rescore_positions,
+    store_positions,
+)
 from indexer.search import IndexBusy, SearchIndex, add_documents
 
 BATCH = 500
