@@ -524,7 +524,7 @@ def _pick_target(cue: _Cue, m: _Match, targets: list[_Match], lex: Lexicon) -> _
     return min(top, key=lambda t: abs(t.start - m.start))
 
 
-_PRONOUN = re.compile(r"\b(?:it|they|them|this|these|that|those|her|him|their)\b")
+_PRONOUN = re.compile(r"\b(it|they|them|this|these|that|those|her|him|their)\b")
 
 
 def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, context: dict[str, _Match],
@@ -536,8 +536,11 @@ def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, conte
     sarcastic = tally.may_sarcasm and bool(lex.sarcasm_re.search(clause))
     weight = _frame(clause, weight, bool(targets or cues), sarcastic, tally, lex)
     used: set[int] = set()
-    pronoun = bool(_PRONOUN.search(clause))
-    signs = _cue_signs(clause, cues, targets, lex, context if pronoun else {}, used, tally)
+    found = _PRONOUN.findall(clause)
+    # "proud of them": a pronoun for people stands for those who opt out, not for the test
+    people = {w for w in found if w in ("they", "them", "her", "him", "those", "their")}
+    near = {k: v for k, v in context.items() if not (people and k == "test" and len(context) > 1)} if found else {}
+    signs = _cue_signs(clause, cues, targets, lex, near, used, tally)
     for (m, cue), found in zip(cues, signs, strict=True):
         if found is None:
             if cue.kind == "eval":
@@ -632,7 +635,10 @@ def _cue_position(clause: str, m: _Match, cue: _Cue, target: _Match | None, lex:
         return cue.position, m.text, cue.weight
     if target is None:
         return None
-    sign = cue.polarity * lex.targets[target.name].polarity
+    polarity = lex.targets[target.name].polarity
+    if target.start <= m.start < target.end:
+        polarity = -1  # inside "refused to give a redundant test" a word judges the test, not the refusal
+    sign = cue.polarity * polarity
     if negated:
         sign = -sign if cue.negation == "flip" else 0
     if lex.targets[target.name].bare not in ("supports", "opposes") and target.start <= len(clause):
