@@ -715,16 +715,19 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
     body = body.translate(_NORMALIZE).lower()
     doc = _Tally()
     context: dict[str, _Match] = {}
+    first = True
     for sentence in _SENTENCE.split(body):
         if not sentence.strip():
             continue
         tally = _Tally(may_sarcasm=len(body) < 2000 or bool(lex.sarcasm_re.search(sentence)))
         _score_text(sentence, tally, lex, context)
         res = _decide(tally, lex)
+        vote = res.confidence * (2.0 if first and title else 1.0)  # a statement's headline states its stand
+        first = False
         doc.topic = doc.topic or tally.topic
         doc.sarcasm = doc.sarcasm or tally.sarcasm
         if res.position in ("supports", "opposes") or (res.position == "neutral" and tally.neu > 0):
-            doc.add(res.position, res.confidence, "")
+            doc.add(res.position, vote, "")
             for key in ("cues", "negated", "targets", "notes"):
                 items = getattr(doc.result, key)
                 items.extend(x for x in getattr(res, key) if x not in items)
