@@ -41,6 +41,7 @@ _COPULA = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+|so\s+|very\s+
 _LEAD = re.compile(r"[\s\"'(,.!?-]*(?:(?:please|just|so|now|and|then|yes|simply),? )?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+")
+_NPI = re.compile(r"\b(?:any|anything|anyone|at all|ever)\b")
 _TOKEN = re.compile(r"[a-z0-9']+")
 
 
@@ -103,6 +104,7 @@ class _Cue:
     pairs: tuple[str, ...]  # eval cues: target names it may pair with (empty: any)
     pairing: str = "nearest"  # nearest target, or the highest-priority one (verbs: "we oppose any penalty ...")
     close: tuple[str, ...] = ()  # targets it pairs with only when they follow it closely (its object)
+    after: bool = False  # pairs only with targets after it ("urge ... to opt out": what is urged follows)
 
 
 @dataclass
@@ -171,7 +173,7 @@ class Lexicon:
         for i, c in enumerate(data.get("cue") or []):
             where = f"cue.{i}"
             self._check_keys(where, c, {"name", "kind", "polarity", "position", "weight", "negation", "pairs",
-                                        "patterns", "pairing", "close"})
+                                        "patterns", "pairing", "close", "after"})
             self.cues.append(self._cue(where, c))
             cue_parts.extend((f"c{i}_{k}", p) for k, p in enumerate(c.get("patterns")))
             self._compile(where, c.get("patterns"))
@@ -199,7 +201,8 @@ class Lexicon:
         if not isinstance(weight, int | float) or not 0 < weight <= 10:
             raise self._error(where, f"{where}: weight must be a number in (0, 10]")
         return _Cue(str(c.get("name") or f"cue{where}"), kind, int(c.get("polarity", 0)), c.get("position", ""),
-                    float(weight), c.get("negation", "flip"), pairs, c.get("pairing", "nearest"), close)
+                    float(weight), c.get("negation", "flip"), pairs, c.get("pairing", "nearest"), close,
+                    bool(c.get("after", False)))
 
     def _load_rules(self, data: dict) -> None:
         neg = data.get("negation") or {}
@@ -506,15 +509,20 @@ def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Matc
 
 def _negated(clause: str, start: int, lex: Lexicon) -> bool:
     """An odd number of negators in the few words before ``start`` ("not not" cancels out)."""
-    before = clause[max(0, start - 60):start]
-    tokens = _TOKEN.findall(before)[-lex.window:]
-    window = " ".join(tokens)
-    return len(lex.negation_re.findall(window)) % 2 == 1
+    before = clause[max(0, start - 80):start]
+    tokens = _TOKEN.findall(before)
+    window = " ".join(tokens[-lex.window:])
+    count = len(lex.negation_re.findall(window))
+    if count == 0 and _NPI.search(" ".join(tokens[-6:])):
+        # "do not do anything to add value": "any..." carries a negation from earlier in the clause
+        count = len(lex.negation_re.findall(" ".join(tokens[:-6] + tokens[-6:])))
+    return count % 2 == 1
 
 
 def _pick_target(cue: _Cue, m: _Match, targets: list[_Match], lex: Lexicon) -> _Match | None:
     allowed = [t for t in targets if (not cue.pairs or t.name in cue.pairs)
-               and (t.name not in cue.close or 0 <= t.start - m.end <= CLOSE_CHARS)]
+               and (t.name not in cue.close or 0 <= t.start - m.end <= CLOSE_CHARS)
+               and (not cue.after or t.start >= m.end)]
     if not allowed:
         return None
     if cue.pairing == "nearest":
@@ -644,8 +652,7 @@ def _cue_position(clause: str, m: _Match, cue: _Cue, target: _Match | None, lex:
     if lex.targets[target.name].bare not in ("supports", "opposes") and target.start <= len(clause):
         # Negators before the cue belong to the cue ("we don't support opting out"), not to its target;
         # sanctions and punishments keep their sense under negation ("no child should be punished").
-        lo = m.end if target.start >= m.end else 0
-        if _negated(clause[lo:], target.start - lo, lex):
+        if target.start >= m.end and _negated(clause[m.end:], target.start - m.end, lex):
             sign = -sign
     if sign == 0:
         return "neutral", f"not {m.text}", cue.weight
