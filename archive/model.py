@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 KINDS = ("news", "statement", "advocacy", "official")
+POSITIONS = ("supports", "opposes", "neutral", "none")  # stance toward opting out (indexer/positions.py)
 
 
 @dataclass

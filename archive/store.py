@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from archive.catalog import Catalog
 from archive.errors import ArchiveError, ImportFormatError, NotFound
-from archive.model import KINDS, Capture, Document, Quote
+from archive.model import KINDS, POSITIONS, Capture, Document, Quote
 from archive.simhash import hamming, simhash
 from archive.urls import canonical_url, clean_url, document_id
 from archive.warcstore import RawResponse, WarcStore, sha1_hex
@@ -200,6 +200,9 @@ class Archive:
                     conn.execute("UPDATE documents SET near_duplicate_of = ? WHERE id = ?", (doc.near_duplicate_of, doc.id))
                 tags = {"organization": doc.organizations, "state": doc.states, "test": doc.tests}
                 self.catalog.set_tags(conn, doc.id, tags, doc.quotes, "imported")
+                # Kept as exported until `optout index` re-scores them ("imported" is no lexicon version).
+                self.catalog.set_positions(conn, doc.id, doc.position, None, [(q.position, None) for q in doc.quotes],
+                                           "imported")
                 conn.execute("UPDATE documents SET indexed_version = 0 WHERE id = ?", (doc.id,))
         return len(docs)
 
@@ -231,6 +234,8 @@ def _parse_import_line(line: str, name: str, number: int) -> Document:
         raise ImportFormatError(f"{where}: malformed quotes") from None
     if any(not isinstance(q.text, str) for q in quotes):
         raise ImportFormatError(f"{where}: a quote has no text")
+    if any(p not in (None, *POSITIONS) for p in [data.get("position"), *(q.position for q in quotes)]):
+        raise ImportFormatError(f"{where}: position must be one of {', '.join(POSITIONS)} or null")
     canon = data.get("canonical_url") or canonical_url(data["url"])
     return Document(
         id=data["id"], url=data["url"], canonical_url=canon, source=data.get("source"), kind=kind,
@@ -238,5 +243,5 @@ def _parse_import_line(line: str, name: str, number: int) -> Document:
         language=data.get("language"), text=data["text"], captured_at=data.get("captured_at"),
         organizations=list(data.get("organizations") or []), states=list(data.get("states") or []),
         tests=list(data.get("tests") or []), quotes=quotes, near_duplicate_of=data.get("near_duplicate_of"),
-        updated_at=data.get("captured_at"),
+        updated_at=data.get("captured_at"), position=data.get("position"),
     )

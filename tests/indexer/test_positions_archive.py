@@ -73,3 +73,14 @@ def test_org_prints_positions_per_year(tmp_path):
     assert result["positions"]["2016"]["statement"].get("supports") == 1
     table = run_optout("org", "CTU", data_dir=data)
     assert "positions toward opting out" in table.stdout and "supports 1" in table.stdout
+
+
+def test_import_keeps_exported_positions_and_rejects_unknown_ones(tmp_path):
+    data = _archive(tmp_path)
+    exported = run_optout("export", data_dir=data).stdout
+    fresh = tmp_path / "fresh"
+    assert run_optout("import", data_dir=fresh, input=exported).returncode == 0
+    assert run_optout("export", data_dir=fresh).stdout == exported
+    bad = json.dumps({**STATEMENT, "id": "st9", "url": "http://127.0.0.1/x", "position": "maybe"}) + "\n"
+    out = run_optout("import", data_dir=tmp_path / "other", input=bad)
+    assert out.returncode != 0 and "position must be one of" in out.stderr
