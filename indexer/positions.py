@@ -40,6 +40,7 @@ _IMPERATIVE = re.compile(r"(?:opt|refuse|boycott|keep|skip|sit|take|pull|say no)
 _COPULA = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+|so\s+|very\s+|just\s+|a\s+|an\s+)?$")
 _LEAD = re.compile(r"[\s\"'(,.!?-]*(?:(?:please|just|so|now|and|then|yes|simply),? )?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_MAY_SPLIT = re.compile(r"[.!?;:\n\u2013\u2014]|\s-\s")
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+")
 _NPI = re.compile(r"\b(?:any|anything|anyone|at all|ever)\b")
 _TOKEN = re.compile(r"[a-z0-9']+")
@@ -180,6 +181,9 @@ class Lexicon:
         if not self.cues:
             raise self._error("top", "no [[cue]] entries")
         self.cue_re = _Dispatch(cue_parts)
+        # one lookup per word for both tables; a two-character key also holds what its first character allows
+        keys = set(self.target_re.table) | set(self.cue_re.table)
+        self._both = {k: (self.target_re.lookup(k), self.cue_re.lookup(k)) for k in keys}
         self._load_rules(data)
 
     def _cue(self, where: str, c: dict) -> _Cue:
@@ -242,19 +246,21 @@ class Lexicon:
         """Targets and cues of ``text`` in one pass over its words."""
         targets: list[_Match] = []
         cues: list[tuple[_Match, _Cue]] = []
-        tt, ct = self.target_re.table, self.cue_re.table
+        both = self._both
         tend = cend = 0
         for w in _WORD.finditer(text):
             pos = w.start()
-            k2, k1 = text[pos:pos + 2], text[pos]
+            pair = both.get(text[pos:pos + 2]) or both.get(text[pos])
+            if pair is None:
+                continue
             if pos >= tend:
-                r = tt.get(k2) or tt.get(k1)
+                r = pair[0]
                 m = r.match(text, pos) if r else None
                 if m and m.end() > pos:
                     tend = m.end()
                     targets.append(_Match(pos, tend, m.group(0), self._target_names[int(m.lastgroup[1:])]))
             if pos >= cend:
-                r = ct.get(k2) or ct.get(k1)
+                r = pair[1]
                 m = r.match(text, pos) if r else None
                 if m and m.end() > pos:
                     cend = m.end()
@@ -333,6 +339,9 @@ class _Dispatch:
                     if "" in ps or key in ps or key[0] in ps or any(len(p) == 2 and p[0] == key for p in ps)]
             table[key] = re.compile("|".join(alts))
         self.table = table
+
+    def lookup(self, key: str) -> re.Pattern[str] | None:
+        return self.table.get(key) or self.table.get(key[0])
 
     def finditer(self, text: str) -> Any:
         end = 0
@@ -475,6 +484,9 @@ def _flip(position: str) -> str:
 
 def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
     """Clauses as (start, end, weight): after a contrast word they weigh more, the part before it less."""
+    if not _MAY_SPLIT.search(text) and not lex.contrast_re.search(text):
+        w = lex.sub_w if lex.subordinate_re.search(text) else 1.0
+        return [(0, len(text), w)] if text.strip() else []
     out: list[tuple[int, int, float]] = []
     bounds = [0]
     for m in _CLAUSE_SPLIT.finditer(text):
@@ -501,6 +513,8 @@ def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
 def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Match]) -> None:
     """Scan ``body`` once, then score it clause by clause."""
     targets, cues = lex.scan(body)
+    if not targets and not cues:
+        return  # nothing to weigh: no need to split it into clauses
     for a, b, weight in _clauses(body, lex):
         ts = [_Match(t.start - a, t.end - a, t.text, t.name) for t in targets if a <= t.start < b]
         cs = [(_Match(m.start - a, m.end - a, m.text, m.name), c) for m, c in cues if a <= m.start < b]
