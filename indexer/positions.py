@@ -38,6 +38,8 @@ CLOSE_CHARS = 30
 # A clause that starts with one of these verbs is an imperative: "Refuse the test." urges it.
 _IMPERATIVE = re.compile(r"(?:opt|refuse|boycott|keep|skip|sit|take|pull|say no)\b(?!-)")
 _COPULA = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+|so\s+|very\s+|just\s+|a\s+|an\s+)?$")
+# "Send the refusal letter", "have your child take the test": an imperative verb just before a target
+_IMPERATIVE_VERB = re.compile(r"(?:send|sign|download|return|fill out|join|have|let|make sure|get|bring|hand in)\b")
 _LEAD = re.compile(r"[\s\"'(,.!?-]*(?:(?:please|just|so|now|and|then|yes|simply),? )?")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _MAY_SPLIT = re.compile(r"[.!?;:\n\u2013\u2014]|\s-\s")
@@ -636,7 +638,9 @@ def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated:
         if i in used:
             continue
         info = lex.targets[t.name]
-        if t.start <= lead and not used and _IMPERATIVE.match(t.text):
+        verb = _IMPERATIVE_VERB.match(clause, lead)
+        if not used and ((t.start <= lead and _IMPERATIVE.match(t.text))
+                         or (verb and info.bare == "topic" and t.start - verb.end() <= CLOSE_CHARS)):
             position = "supports" if info.polarity > 0 else "opposes"
             tally.add(_flip(position) if sarcastic else position, weight, f"imperative: {t.text}")
             continue
