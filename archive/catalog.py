@@ -77,6 +77,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN is_listing INTEGER;
     ALTER TABLE documents ADD COLUMN page_facts TEXT
     """,
+    # 3: positions toward opting out (indexer/positions.py) on quotes and statement documents.
+    """
+    ALTER TABLE quotes ADD COLUMN position TEXT;
+    ALTER TABLE quotes ADD COLUMN position_evidence TEXT;
+    ALTER TABLE documents ADD COLUMN position TEXT;
+    ALTER TABLE documents ADD COLUMN position_evidence TEXT;
+    ALTER TABLE documents ADD COLUMN positioned_with TEXT;
+    CREATE INDEX quotes_position ON quotes(position);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -213,7 +222,8 @@ class Catalog:
 
     def quotes(self, doc_id: str) -> list[Quote]:
         rows = self.conn.execute("SELECT * FROM quotes WHERE document_id = ? ORDER BY seq", (doc_id,)).fetchall()
-        return [Quote(r["text"], r["speaker"], r["speaker_role"], r["speaker_org"], r["start"], r["end"]) for r in rows]
+        return [Quote(r["text"], r["speaker"], r["speaker_role"], r["speaker_org"], r["start"], r["end"], r["position"],
+                      _json_or_none(r["position_evidence"])) for r in rows]
 
     def to_document(self, row: sqlite3.Row, with_annotations: bool = True) -> Document:
         doc = Document(
@@ -222,7 +232,8 @@ class Catalog:
             language=row["language"], text=row["text"], captured_at=row["captured_at"],
             content_hash=row["content_hash"], simhash=_unsigned64(row["simhash"]),
             near_duplicate_of=row["near_duplicate_of"], version=row["version"], updated_at=row["updated_at"],
-            source_organization=row["source_organization"],
+            source_organization=row["source_organization"], position=row["position"],
+            position_evidence=_json_or_none(row["position_evidence"]),
         )
         if with_annotations:
             tags = self.tags(doc.id)
@@ -300,10 +311,10 @@ class Catalog:
         """Statements published by ``organization`` (canonical name): documents of its own sources, or, from
         sources that speak for no one, statements tagged with it whose title names it.
 
-        Rows have id, title, url, published and text.
+        Rows have id, title, url, published, text, position and position_evidence.
         """
         return self.conn.execute(
-            "SELECT DISTINCT d.id, d.title, d.url, d.published, d.text FROM documents d"
+            "SELECT DISTINCT d.id, d.title, d.url, d.published, d.text, d.position, d.position_evidence FROM documents d"
             " LEFT JOIN annotations a ON a.document_id = d.id AND a.field = 'organization'"
             " WHERE d.kind = 'statement' AND (d.source_organization = ? OR"
             "   (d.source_organization IS NULL AND a.value = ? AND d.title LIKE '%' || ? || '%'))",
@@ -313,10 +324,12 @@ class Catalog:
     def quotes_by_org(self, organization: str) -> list[sqlite3.Row]:
         """Quotes whose speaker speaks for ``organization``, with their document, by publication date.
 
-        Rows have text, speaker, speaker_role, id (the document's), title, url and published.
+        Rows have text, speaker, speaker_role, position, position_evidence, id (the document's), title, url and
+        published.
         """
         return self.conn.execute(
-            "SELECT q.text, q.speaker, q.speaker_role, d.id, d.title, d.url, d.published FROM quotes q"
+            "SELECT q.text, q.speaker, q.speaker_role, q.position, q.position_evidence, d.id, d.title, d.url,"
+            " d.published FROM quotes q"
             " JOIN documents d ON d.id = q.document_id WHERE q.speaker_org = ? ORDER BY d.published",
             (organization,),
         ).fetchall()
@@ -396,6 +409,34 @@ class Catalog:
     def listing_ids(self) -> set[str]:
         """Documents marked as listing pages (never searchable)."""
         return {r["id"] for r in self.conn.execute("SELECT id FROM documents WHERE is_listing = 1")}
+
+    # -- positions (indexer/positions.py) --------------------------------------------------------------
+
+    def set_positions(self, conn: sqlite3.Connection, doc_id: str, position: str | None,
+                      evidence: dict[str, Any] | None, quotes: list[tuple[str | None, dict[str, Any] | None]],
+                      version: str) -> None:
+        """Store a document's position (statements; None otherwise) and its quotes' positions, by quote order.
+        The document is marked for re-indexing: the search index carries the positions."""
+        conn.execute(
+            "UPDATE documents SET position = ?, position_evidence = ?, positioned_with = ?, indexed_version = 0"
+            " WHERE id = ?", (position, _json_dumps_or_none(evidence), version, doc_id))
+        conn.executemany(
+            "UPDATE quotes SET position = ?, position_evidence = ? WHERE document_id = ? AND seq = ?",
+            [(p, _json_dumps_or_none(e), doc_id, i) for i, (p, e) in enumerate(quotes)])
+
+    def position_pending(self, version: str) -> list[str]:
+        """Ids of documents whose positions were computed with another lexicon version, or never."""
+        rows = self.conn.execute(
+            "SELECT id FROM documents WHERE positioned_with IS NULL OR positioned_with != ? ORDER BY rowid", (version,))
+        return [r["id"] for r in rows]
+
+
+def _json_or_none(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+def _json_dumps_or_none(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _signed64(value: int | None) -> int | None:

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 KINDS = ("news", "statement", "advocacy", "official")
+POSITIONS = ("supports", "opposes", "neutral", "none")  # stance toward opting out (indexer/positions.py)
 
 
 @dataclass
@@ -18,13 +19,17 @@ class Quote:
     speaker_org: str | None = None
     start: int | None = None
     end: int | None = None
+    # Stance toward opting out (supports | opposes | neutral | none) and what decided it; None until computed.
+    position: str | None = None
+    position_evidence: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Quote:
-        return cls(**{k: data.get(k) for k in ("text", "speaker", "speaker_role", "speaker_org", "start", "end")})
+        return cls(**{k: data.get(k) for k in ("text", "speaker", "speaker_role", "speaker_org", "start", "end",
+                                               "position")})
 
 
 @dataclass
@@ -69,6 +74,8 @@ class Document:
     version: int = 1
     updated_at: str | None = None
     source_organization: str | None = None
+    position: str | None = None  # statements only: stance toward opting out; None until computed
+    position_evidence: dict[str, Any] | None = None
 
     def export_dict(self) -> dict[str, Any]:
         """The document as the export contract (DESIGN.md) describes it."""
@@ -87,9 +94,10 @@ class Document:
             "tests": list(self.tests),
             "quotes": [
                 {"text": q.text, "speaker": q.speaker, "speaker_role": q.speaker_role, "speaker_org": q.speaker_org,
-                 "start": q.start, "end": q.end}
+                 "start": q.start, "end": q.end, "position": q.position}
                 for q in self.quotes
             ],
+            "position": self.position if self.kind == "statement" else None,
             "captured_at": self.captured_at,
             "near_duplicate_of": self.near_duplicate_of,
             "text": self.text,

@@ -13,7 +13,7 @@ from typing import IO, Any
 
 from archive.catalog import Catalog
 from archive.errors import ArchiveError, ImportFormatError, NotFound
-from archive.model import KINDS, Capture, Document, Quote
+from archive.model import KINDS, POSITIONS, Capture, Document, Quote
 from archive.simhash import hamming, simhash
 from archive.urls import canonical_url, clean_url, document_id
 from archive.version import DISTRIBUTION
@@ -204,6 +204,9 @@ class Archive:
                     self.catalog.set_near_duplicate(doc.id, doc.near_duplicate_of)
                 tags = {"organization": doc.organizations, "state": doc.states, "test": doc.tests}
                 self.catalog.set_tags(conn, doc.id, tags, doc.quotes, "imported")
+                # Kept as exported until `optout index` re-scores them ("imported" is no lexicon version).
+                self.catalog.set_positions(conn, doc.id, doc.position, None, [(q.position, None) for q in doc.quotes],
+                                           "imported")
                 self.catalog.mark_unindexed(doc.id)
         return len(docs)
 
@@ -234,7 +237,7 @@ def _parse_import_line(line: str, name: str, number: int) -> Document:
         language=data.get("language"), text=data["text"], captured_at=data.get("captured_at"),
         organizations=list(data.get("organizations") or []), states=list(data.get("states") or []),
         tests=list(data.get("tests") or []), quotes=quotes, near_duplicate_of=data.get("near_duplicate_of"),
-        updated_at=data.get("captured_at"),
+        updated_at=data.get("captured_at"), position=data.get("position"),
     )
 
 
@@ -260,4 +263,6 @@ def _import_quotes(data: dict[str, Any], where: str) -> list[Quote]:
         raise ImportFormatError(f"{where}: malformed quotes") from None
     if any(not isinstance(q.text, str) for q in quotes):
         raise ImportFormatError(f"{where}: a quote has no text")
+    if any(p not in (None, *POSITIONS) for p in [data.get("position"), *(q.position for q in quotes)]):
+        raise ImportFormatError(f"{where}: position must be one of {', '.join(POSITIONS)} or null")
     return quotes

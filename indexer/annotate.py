@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from archive.model import Quote
+from indexer import positions
 from indexer.quotes import default_extractor
 from indexer.tagger import Tags, default_tagger
 
@@ -17,7 +20,38 @@ def annotate(title: str | None, text: str, published: str | None = None, source_
     text = (text or "")[:MAX_CHARS]
     tags = default_tagger().tag(title, text, published, source_organization)
     quotes = default_extractor().extract(text, published, source_organization, kind, tags.primary_state or "")
+    positions.position_quotes(quotes)
     return tags, quotes
+
+
+def document_position(title: str | None, text: str, kind: str) -> tuple[str | None, dict[str, Any] | None]:
+    """(position, evidence) of a statement-kind document; (None, None) for other kinds."""
+    found = positions.document_position(title, (text or "")[:MAX_CHARS], kind)
+    return (found.position, found.evidence()) if found else (None, None)
+
+
+def store_positions(catalog: Any, conn: Any, doc_id: str, doc_position: tuple[str | None, dict[str, Any] | None],
+                    quotes: list[Quote]) -> None:
+    """Write positions computed by annotate() and document_position() to the catalog."""
+    catalog.set_positions(conn, doc_id, doc_position[0], doc_position[1],
+                          [(q.position, q.position_evidence) for q in quotes], positions.lexicon_version())
+
+
+def rescore_positions(catalog: Any, batch: int = 500) -> int:
+    """Position documents scored with another lexicon version or never (imported ones, lexicon changes),
+    from their stored text and quotes. Returns how many were scored."""
+    ids = catalog.position_pending(positions.lexicon_version())
+    for start in range(0, len(ids), batch):
+        rows = [catalog.document_row(i) for i in ids[start:start + batch]]
+        done = []
+        for row in rows:
+            quotes = catalog.quotes(row["id"])
+            positions.position_quotes(quotes)
+            done.append((row["id"], document_position(row["title"], row["text"], row["kind"]), quotes))
+        with catalog.transaction() as conn:
+            for doc_id, doc_position, quotes in done:
+                store_positions(catalog, conn, doc_id, doc_position, quotes)
+    return len(ids)
 
 
 def gazetteer_version() -> str:

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from archive import Archive
-from indexer.annotate import annotate, gazetteer_version
+from indexer.annotate import (
+    annotate,
+    document_position,
+    gazetteer_version,
+    rescore_positions,
+    store_positions,
+)
 from indexer.search import IndexBusy, SearchIndex, add_documents
 
 BATCH = 500
@@ -63,10 +69,11 @@ def tag_documents(archive: Archive, retag: bool = False, progress: Callable[[int
         for row in rows:
             tags, quotes = annotate(row["title"], row["text"], row["published"], row["source_organization"], row["kind"])
             results.append((row["id"], {"organization": tags.organizations, "state": tags.states, "test": tags.tests},
-                            quotes))
+                            quotes, document_position(row["title"], row["text"], row["kind"])))
         with catalog.transaction() as conn:
-            for doc_id, tags, quotes in results:
+            for doc_id, tags, quotes, doc_position in results:
                 catalog.set_tags(conn, doc_id, tags, quotes, version)
+                store_positions(catalog, conn, doc_id, doc_position, quotes)
                 catalog.mark_unindexed(doc_id)
         done += len(chunk)
         if progress:
@@ -91,6 +98,7 @@ def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], 
     report = IndexReport(rebuilt=rebuild or not index.exists() or not index.healthy())
     report.tagged = tag_documents(archive, retag=rebuild,
                                   progress=(lambda d, t: progress("tagging", d, t)) if progress else None)
+    rescore_positions(archive.catalog)  # imported documents and a changed lexicon (marks them for re-indexing)
     catalog = archive.catalog
     target = index
     if report.rebuilt:

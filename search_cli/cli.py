@@ -489,7 +489,8 @@ def org(ctx: click.Context, name: str, since: str | None, until: str | None, lim
         raise UserError(str(exc)) from None
     result = timeline(archive, canonical, start, end, limit)
     if fmt == "json":
-        click.echo(json.dumps({"organization": canonical, "per_year": result.per_year,
+        click.echo(json.dumps({"organization": canonical, "per_year": result.per_year, "positions": result.positions,
+                               "strongest": {y: e.to_dict() for y, e in result.strongest.items()},
                                "entries": [e.to_dict() for e in result.entries]}, ensure_ascii=False, indent=1))
         return
     if not result.entries:
@@ -499,9 +500,48 @@ def org(ctx: click.Context, name: str, since: str | None, until: str | None, lim
 
     table(f"{canonical}: statements and quotes by year", ["year", "statements", "quotes"],
           [[y, c.get("statement", 0), c.get("quote", 0)] for y, c in result.per_year.items()])
+    _print_positions(canonical, result)
     table(None, ["date", "what", "who", "words", "source"],
           [[e.date or "", e.kind, ", ".join(filter(None, [e.speaker, e.speaker_role])) or canonical,
             e.text[:240], f"{e.title}\n{e.url}"] for e in result.entries])
+
+
+_POSITION_STYLE = {"supports": ("green", "+"), "opposes": ("red", "-"), "neutral": ("yellow", "="),
+                   "none": ("dim", "."), "unscored": ("dim", "?")}
+
+
+def _position_counts(counts: dict[str, int]) -> str:
+    return " ".join(f"{k} {counts[k]}" for k in _POSITION_STYLE if counts.get(k)) or "-"
+
+
+def _position_bar(counts: dict[str, int]) -> Any:
+    from rich.text import Text
+
+    bar = Text()
+    for label, (style, mark) in _POSITION_STYLE.items():
+        bar.append("█" * min(counts.get(label, 0), 40) if label != "unscored" else mark * min(counts.get(label, 0), 40),
+                   style=style)
+    return bar
+
+
+def _print_positions(canonical: str, result: Any) -> None:
+    """Positions per year: counts for statements and quotes, a bar chart, the strongest quote of the year."""
+    from rich.table import Table
+
+    from search_cli.output import console
+
+    chart = Table(title=f"{canonical}: positions toward opting out, by year", title_justify="left")
+    for column in ("year", "statements", "people's quotes", "chart", "strongest"):
+        chart.add_column(column, overflow="fold")
+    for year, kinds in result.positions.items():
+        both = {k: kinds["statement"].get(k, 0) + kinds["quote"].get(k, 0) for k in _POSITION_STYLE}
+        best = result.strongest.get(year)
+        strongest = (f"{best.position} ({best.confidence:.2f}): “{best.text[:160]}” "
+                     f"{best.speaker or canonical}" if best else "")
+        chart.add_row(year, _position_counts(kinds["statement"]), _position_counts(kinds["quote"]),
+                      _position_bar(both), strongest)
+    console().print(chart)
+    click.echo("chart: █ green supports, red opposes, yellow neutral, dim none")
 
 
 # -- show / export / import / extract -------------------------------------------------------------------
@@ -529,6 +569,9 @@ def show(ctx: click.Context, id_or_url: str, raw: bool, fmt: str) -> None:
         data = doc.export_dict() | {"captures": [
             {"url": c.url, "status": c.status, "captured_at": c.captured_at, "warc_file": c.warc_file,
              "warc_offset": c.warc_offset, "sha1": c.sha1} for c in captures]}
+        data["position_evidence"] = doc.position_evidence
+        for row, q in zip(data["quotes"], doc.quotes, strict=True):
+            row["position_evidence"] = q.position_evidence
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return
     click.echo(f"{doc.title or '(untitled)'}\n{doc.url}")
@@ -538,17 +581,32 @@ def show(ctx: click.Context, id_or_url: str, raw: bool, fmt: str) -> None:
         click.echo(f"near-duplicate of {doc.near_duplicate_of}")
     click.echo(f"organizations: {', '.join(doc.organizations) or '-'}\nstates: {', '.join(doc.states) or '-'}\n"
                f"tests: {', '.join(doc.tests) or '-'}")
+    if doc.kind == "statement":
+        click.echo(f"position: {_evidence_line(doc.position, doc.position_evidence)}")
     click.echo("\n" + doc.text + "\n")
     if doc.quotes:
         click.echo("quotes:")
         for q in doc.quotes:
             who = ", ".join(filter(None, [q.speaker, q.speaker_role, q.speaker_org])) or "unattributed"
             click.echo(f"  “{q.text}” ({who})")
+            click.echo(f"    position: {_evidence_line(q.position, q.position_evidence)}")
     click.echo("captures:")
     for c in captures:
         click.echo(f"  {c.captured_at}  HTTP {c.status}  {c.url}  [{c.warc_file}@{c.warc_offset}]")
     if not captures:
         click.echo("  none (imported)")
+
+
+def _evidence_line(position: str | None, evidence: dict[str, Any] | None) -> str:
+    """"supports (0.80) · cues: ... · negated: ... · about: ..." or "not computed (run optout index)"."""
+    if position is None:
+        return "not computed (run `optout index`)"
+    ev = evidence or {}
+    parts = [f"{position} ({float(ev.get('confidence', 0)):.2f})"]
+    for key, name in (("cues", "cues"), ("negated", "negated"), ("targets", "about"), ("notes", "")):
+        if ev.get(key):
+            parts.append((f"{name}: " if name else "") + ", ".join(str(x) for x in ev[key][:5]))
+    return " · ".join(parts)
 
 
 @cli.command()

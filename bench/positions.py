@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Positions: macro-F1 over supports/opposes/neutral and per-class precision/recall, plus cost and bad input.
+
+usage: python bench/positions.py [--split test|train|all] [--errors] [--tagging]
+The labelled set is tests/fixtures/positions/ (written for this project). The lexicon is tuned on the train
+files only; the figure to report is the held-out test split (the default).
+Targets: macro-F1 >= 0.80 and supports precision >= 0.90 on the held-out part.
+"""
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from indexer.positions import default_lexicon, score_quote, score_statement  # noqa: E402
+
+FIXTURES = ROOT / "tests/fixtures/positions"
+CLASSES = ("supports", "opposes", "neutral")
+
+
+def load(kind: str, split: str) -> list[dict]:
+    parts = ("train", "test") if split == "all" else (split,)
+    rows = []
+    for part in parts:
+        for line in (FIXTURES / f"{kind}.{part}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def report(name: str, pairs: list[tuple[str, str]]) -> dict[str, float]:
+    """Print per-class P/R/F1 and macro-F1 over CLASSES (gold 'none' items count as misses for any class guess)."""
+    out = {}
+    f1s = []
+    print(f"{name}: {len(pairs)} items")
+    for c in CLASSES:
+        tp = sum(1 for g, p in pairs if g == c and p == c)
+        fp = sum(1 for g, p in pairs if g != c and p == c)
+        fn = sum(1 for g, p in pairs if g == c and p != c)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        f1s.append(f1)
+        out[c] = prec
+        print(f"  {c:9s} P {prec:.3f}  R {rec:.3f}  F1 {f1:.3f}  (gold {tp + fn}, predicted {tp + fp})")
+    macro = sum(f1s) / len(f1s)
+    acc = sum(1 for g, p in pairs if g == p) / len(pairs)
+    print(f"  macro-F1 {macro:.3f}  accuracy (4 labels) {acc:.3f}")
+    out["macro"] = macro
+    return out
+
+
+def main() -> None:
+    split = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else "test"
+    errors = "--errors" in sys.argv
+    lex = default_lexicon()
+    quotes, statements = load("quotes", split), load("statements", split)
+    qp = [(r["label"], score_quote(r["text"]).position) for r in quotes]
+    sp = [(r["label"], score_statement(r["title"], r["text"]).position) for r in statements]
+    print(f"lexicon {lex.version}  split {split}")
+    q = report("quotes", qp)
+    s = report("statements", sp)
+    a = report("quotes + statements", qp + sp)
+    print(f"targets: macro-F1 >= 0.80 ({'ok' if a['macro'] >= 0.8 else 'MISSED'}), supports P >= 0.90 "
+          f"({'ok' if a['supports'] >= 0.9 else 'MISSED'}); quotes {q['macro']:.3f}/{q['supports']:.3f}, "
+          f"statements {s['macro']:.3f}/{s['supports']:.3f}")
+    print("confusions (gold -> predicted):", dict(Counter(f"{g}->{p}" for g, p in qp + sp if g != p)))
+    if errors:
+        for r, (g, p) in zip(quotes + statements, qp + sp, strict=True):
+            if g != p:
+                res = score_quote(r["text"]) if "title" not in r else score_statement(r["title"], r["text"])
+                print(f"  {r['id']} {g}->{p} [{r['nuance']}] {r['text'][:150]}\n      {res.describe()} {res.scores}")
+    cost()
+    if "--tagging" in sys.argv:
+        tagging_ratio()
+
+
+def tagging_ratio(n: int = 400, rounds: int = 3) -> None:
+    """bench/tagging.py's documents through annotate() with and without positioning, interleaved (the machine
+    is shared: alternating rounds keeps load drift out of the ratio)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import tagging  # noqa: PLC0415
+
+    from indexer import annotate as annotate_module  # noqa: PLC0415
+    from indexer import positions  # noqa: PLC0415
+
+    docs = tagging.documents(n)
+    real = positions.position_quotes
+    annotate_module.annotate(*docs[0])  # warm the gazetteer and the lexicon
+    times = {"without": 0.0, "with": 0.0}
+    for _ in range(rounds):
+        for label in ("without", "with"):
+            positions.position_quotes = real if label == "with" else (lambda quotes: None)
+            start = time.process_time()
+            for title, text, published in docs:
+                annotate_module.annotate(title, text, published)
+            times[label] += time.process_time() - start
+    positions.position_quotes = real
+    per = {k: v / (rounds * n) * 1000 for k, v in times.items()}
+    print(f"tagging: {per['without']:.2f} ms/document without positions, {per['with']:.2f} ms with "
+          f"(+{(per['with'] / per['without'] - 1) * 100:.1f}%, budget +20%)")
+
+
+def cost() -> None:
+    texts = [r["text"] for r in load("quotes", "all")]
+    n = 20
+    start = time.process_time()
+    for _ in range(n):
+        for t in texts:
+            score_quote(t)
+    per_quote = (time.process_time() - start) / (n * len(texts))
+    long_text = " ".join(r["text"] for r in load("statements", "all"))
+    big = (long_text + " ") * (50_000 // max(1, len(long_text.split())) + 1)
+    start = time.process_time()
+    score_statement("A long statement", big)
+    big_secs = time.process_time() - start
+    start = time.process_time()
+    bad = ["", "   ", "not not not", "no no no never not", "😀🔥📚" * 50, "¡No al examen! Los padres deciden.",
+           "Die Eltern sollten die Prüfung verweigern.", "我们支持家长拒绝考试", "\x00\x01", "opt " * 5000]
+    for t in bad:
+        score_quote(t)
+    bad_secs = (time.process_time() - start) / len(bad)
+    print(f"cost: {per_quote * 1e6:.0f} us per quote (cpu), 50,000-word statement {big_secs * 1000:.0f} ms, "
+          f"bad inputs {bad_secs * 1000:.1f} ms each")
+
+
+if __name__ == "__main__":
+    main()

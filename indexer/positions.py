@@ -1,0 +1,789 @@
+"""Positions toward opting out of (refusing) high-stakes tests: supports, opposes, neutral or none.
+
+A cue lexicon (indexer/data/position_cues.toml) with three kinds of entries:
+
+- targets: what a sentence is about (opting out, the tests, taking the test, sanctions, punishment), each with a
+  polarity (+1: backing it backs opting out; -1: backing it opposes opting out) and a bare position used when
+  nothing evaluates it;
+- evaluative cues ("support", "urge", "flawed", "valuable", "wrong" ...) with a polarity, paired with the
+  strongest target in the same clause: position = cue polarity x target polarity, each flipped by negation;
+- fixed cues that carry their own position ("the right to opt out", "up to parents", "test-and-punish").
+
+Clauses after "but"/"however" weigh more, subordinate ones ("although ...") less; cues inside reported speech
+("critics say ...") weigh little and count as neutral; sarcasm markers flip the clause and cap the confidence.
+When the evidence is weak or mixed the result is neutral (on the topic) or none, with a low confidence:
+precision first, a wrong "supports" costs more than an abstention.
+
+Only the standard library is imported: scoring a quote costs tens of microseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+POSITIONS = ("supports", "opposes", "neutral", "none")
+DATA = Path(__file__).parent / "data" / "position_cues.toml"
+
+# Quotes are short; statements are scored on their title and first part (a 50,000-word page must stay cheap).
+MAX_QUOTE_CHARS = 5_000
+MAX_STATEMENT_CHARS = 20_000
+
+CLOSE_CHARS = 30
+# A clause that starts with one of these verbs is an imperative: "Refuse the test." urges it.
+_IMPERATIVE = re.compile(r"(?:opt|refuse|boycott|keep|skip|sit|take|pull|say no)\b(?!-)")
+_COPULA = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+|so\s+|very\s+|just\s+|a\s+|an\s+)?$")
+# "Send the refusal letter", "have your child take the test": an imperative verb just before a target
+_IMPERATIVE_VERB = re.compile(r"(?:send|sign|download|return|fill out|join|have|let|make sure|get|bring|hand in)\b")
+_LEAD = re.compile(r"[\s\"'(,.!?-]*(?:(?:please|just|so|now|and|then|yes|simply),? )?")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_MAY_SPLIT = re.compile(r"[.!?;:\n\u2013\u2014]|\s-\s")
+_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+")
+_NPI = re.compile(r"\b(?:any|anything|anyone|at all|ever)\b")
+_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+class CuesError(ValueError):
+    """The cue file is malformed; the message names the file and line."""
+
+
+@dataclass
+class Position:
+    """A position with the evidence that decided it."""
+
+    position: str
+    confidence: float
+    cues: list[str] = field(default_factory=list)
+    negated: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+    loose: list[str] = field(default_factory=list)  # evaluative words with nothing to evaluate
+
+    def evidence(self) -> dict[str, Any]:
+        """The evidence as a small JSON-able dict (stored with the quote or document)."""
+        out: dict[str, Any] = {"confidence": round(self.confidence, 2), "cues": self.cues[:8]}
+        for key in ("negated", "targets", "notes"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)[:8]
+        return out
+
+    def describe(self) -> str:
+        """One line for people: position, confidence and the deciding words."""
+        parts = [f"{self.position} ({self.confidence:.2f})"]
+        if self.cues:
+            parts.append("cues: " + ", ".join(self.cues[:5]))
+        if self.negated:
+            parts.append("negated: " + ", ".join(self.negated[:3]))
+        if self.targets:
+            parts.append("about: " + ", ".join(self.targets[:3]))
+        if self.notes:
+            parts.append("; ".join(self.notes[:3]))
+        return " · ".join(parts)
+
+
+@dataclass
+class _Target:
+    name: str
+    polarity: int
+    bare: str  # position when no cue evaluates it: supports | opposes | topic | none
+    bare_weight: float
+    priority: int
+
+
+@dataclass
+class _Cue:
+    name: str
+    kind: str  # eval | fixed
+    polarity: int  # eval cues
+    position: str  # fixed cues
+    weight: float
+    negation: str  # flip | ignore | neutral
+    pairs: tuple[str, ...]  # eval cues: target names it may pair with (empty: any)
+    pairing: str = "nearest"  # nearest target, or the highest-priority one (verbs: "we oppose any penalty ...")
+    close: tuple[str, ...] = ()  # targets it pairs with only when they follow it closely (its object)
+    after: bool = False  # pairs only with targets after it ("urge ... to opt out": what is urged follows)
+
+
+@dataclass
+class _Match:
+    start: int
+    end: int
+    text: str
+    name: str
+
+
+class Lexicon:
+    """The compiled cue file."""
+
+    def __init__(self, path: Path = DATA, text: str | None = None):
+        self.path = path
+        raw = text if text is not None else path.read_text(encoding="utf-8")
+        self.version = hashlib.sha1(raw.encode()).hexdigest()[:12]
+        try:
+            data = tomllib.loads(raw)
+        except tomllib.TOMLDecodeError as exc:
+            raise CuesError(f"{path}: {exc}") from None
+        self._lines = _table_lines(raw)
+        self._load(data)
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def _error(self, where: str, msg: str) -> CuesError:
+        return CuesError(f"{self.path}:{self._lines.get(where, 1)}: {msg}")
+
+    def _check_keys(self, where: str, table: dict, allowed: set[str]) -> None:
+        unknown = sorted(set(table) - allowed)
+        if unknown:
+            raise self._error(where, f"unknown key {unknown[0]!r} in {where}")
+
+    def _compile(self, where: str, patterns: Any) -> str:
+        if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) and p for p in patterns):
+            raise self._error(where, f"{where}: patterns must be a non-empty list of strings")
+        for p in patterns:
+            try:
+                if re.compile(p).match(""):
+                    raise self._error(where, f"{where}: pattern {p!r} matches the empty string")
+            except re.error as exc:
+                raise self._error(where, f"{where}: bad pattern {p!r}: {exc}") from None
+        return "|".join(f"(?:{p})" for p in patterns)
+
+    def _load(self, data: dict) -> None:
+        self._check_keys("top", data, {"version", "targets", "cue", "negation", "contrast", "reported", "sarcasm",
+                                       "decision", "senses"})
+        self.targets: dict[str, _Target] = {}
+        target_parts = []
+        for i, (name, t) in enumerate(sorted((data.get("targets") or {}).items(),
+                                             key=lambda kv: -int(kv[1].get("priority", 0)))):
+            where = f"targets.{name}"
+            self._check_keys(where, t, {"polarity", "bare", "bare_weight", "priority", "patterns"})
+            if t.get("polarity") not in (1, -1) or t.get("bare") not in ("supports", "opposes", "topic", "none"):
+                raise self._error(where, f"{where}: polarity must be 1 or -1 and bare supports|opposes|topic|none")
+            self.targets[name] = _Target(name, t["polarity"], t["bare"], float(t.get("bare_weight", 0.5)),
+                                         int(t.get("priority", 0)))
+            target_parts.append((f"t{i}", self._compile(where, t.get("patterns"))))
+        if not self.targets:
+            raise self._error("top", "no [targets] defined")
+        self._target_names = [n for n, _ in sorted(self.targets.items(), key=lambda kv: -kv[1].priority)]
+        self.target_re = _Dispatch(target_parts)
+        self.cues: list[_Cue] = []
+        cue_parts = []
+        for i, c in enumerate(data.get("cue") or []):
+            where = f"cue.{i}"
+            self._check_keys(where, c, {"name", "kind", "polarity", "position", "weight", "negation", "pairs",
+                                        "patterns", "pairing", "close", "after"})
+            self.cues.append(self._cue(where, c))
+            cue_parts.extend((f"c{i}_{k}", p) for k, p in enumerate(c.get("patterns")))
+            self._compile(where, c.get("patterns"))
+        if not self.cues:
+            raise self._error("top", "no [[cue]] entries")
+        self.cue_re = _Dispatch(cue_parts)
+        # one lookup per word for both tables; a two-character key also holds what its first character allows
+        keys = set(self.target_re.table) | set(self.cue_re.table)
+        self._both = {k: (self.target_re.lookup(k), self.cue_re.lookup(k)) for k in keys}
+        self._load_rules(data)
+
+    def _cue(self, where: str, c: dict) -> _Cue:
+        kind = c.get("kind", "eval")
+        if kind not in ("eval", "fixed"):
+            raise self._error(where, f"{where}: kind must be eval or fixed")
+        if kind == "eval" and c.get("polarity") not in (1, -1):
+            raise self._error(where, f"{where}: an eval cue needs polarity 1 or -1")
+        if kind == "fixed" and c.get("position") not in ("supports", "opposes", "neutral"):
+            raise self._error(where, f"{where}: a fixed cue needs position supports|opposes|neutral")
+        if c.get("negation", "flip") not in ("flip", "ignore", "neutral"):
+            raise self._error(where, f"{where}: negation must be flip, ignore or neutral")
+        pairs, close = tuple(c.get("pairs", ())), tuple(c.get("close", ()))
+        if any(p not in self.targets for p in (*pairs, *close)):
+            raise self._error(where, f"{where}: pairs or close names an unknown target")
+        if c.get("pairing", "nearest") not in ("nearest", "priority"):
+            raise self._error(where, f"{where}: pairing must be nearest or priority")
+        weight = c.get("weight", 1.0)
+        if not isinstance(weight, int | float) or not 0 < weight <= 10:
+            raise self._error(where, f"{where}: weight must be a number in (0, 10]")
+        return _Cue(str(c.get("name") or f"cue{where}"), kind, int(c.get("polarity", 0)), c.get("position", ""),
+                    float(weight), c.get("negation", "flip"), pairs, c.get("pairing", "nearest"), close,
+                    bool(c.get("after", False)))
+
+    def _load_rules(self, data: dict) -> None:
+        neg = data.get("negation") or {}
+        self._check_keys("negation", neg, {"patterns", "window"})
+        self.negation_re = re.compile(r"\b(?:" + self._compile("negation", neg.get("patterns")) + r")\b")
+        self.window = int(neg.get("window", 3))
+        con = data.get("contrast") or {}
+        self._check_keys("contrast", con, {"after", "before", "subordinate", "after_weight", "before_weight",
+                                           "subordinate_weight"})
+        self.contrast_re = re.compile(r"\b(?:" + self._compile("contrast", con.get("after")) + r")\b")
+        self.subordinate_re = re.compile(r"^\W*(?:" + self._compile("contrast", con.get("subordinate")) + r")\b")
+        self.after_w = float(con.get("after_weight", 1.4))
+        self.before_w = float(con.get("before_weight", 0.6))
+        self.sub_w = float(con.get("subordinate_weight", 0.6))
+        rep = data.get("reported") or {}
+        self._check_keys("reported", rep, {"patterns", "factor", "neutral"})
+        self.reported_re = re.compile(r"\b(?:" + self._compile("reported", rep.get("patterns")) + r")")
+        self.reported_factor = float(rep.get("factor", 0.25))
+        self.reported_neutral = float(rep.get("neutral", 0.8))
+        sar = data.get("sarcasm") or {}
+        self._check_keys("sarcasm", sar, {"patterns", "max_confidence"})
+        self.sarcasm_re = re.compile(r"\b(?:" + self._compile("sarcasm", sar.get("patterns")) + r")")
+        self.sarcasm_cap = float(sar.get("max_confidence", 0.5))
+        dec = data.get("decision") or {}
+        self._check_keys("decision", dec, {"supports_margin", "opposes_margin", "mixed_ratio", "pronoun_weight"})
+        self.supports_margin = float(dec.get("supports_margin", 1.0))
+        self.opposes_margin = float(dec.get("opposes_margin", 0.9))
+        self.mixed_ratio = float(dec.get("mixed_ratio", 0.4))
+        self.pronoun_weight = float(dec.get("pronoun_weight", 0.7))
+        sen = data.get("senses") or {}
+        self._check_keys("senses", sen, {"not_targets"})
+        self.not_target_re = re.compile(r"\b(?:" + self._compile("senses", sen.get("not_targets")) + r")")
+
+    # -- matching --------------------------------------------------------------------------------
+
+    def scan(self, text: str) -> tuple[list[_Match], list[tuple[_Match, _Cue]]]:
+        """Targets and cues of ``text`` in one pass over its words."""
+        targets: list[_Match] = []
+        cues: list[tuple[_Match, _Cue]] = []
+        both = self._both
+        tend = cend = 0
+        for w in _WORD.finditer(text):
+            pos = w.start()
+            pair = both.get(text[pos:pos + 2]) or both.get(text[pos])
+            if pair is None:
+                continue
+            if pos >= tend:
+                r = pair[0]
+                m = r.match(text, pos) if r else None
+                if m and m.end() > pos:
+                    tend = m.end()
+                    targets.append(_Match(pos, tend, m.group(0), self._target_names[int(m.lastgroup[1:])]))
+            if pos >= cend:
+                r = pair[1]
+                m = r.match(text, pos) if r else None
+                if m and m.end() > pos:
+                    cend = m.end()
+                    cue = self.cues[int(m.lastgroup[1:].split("_", 1)[0])]  # type: ignore[union-attr]
+                    cues.append((_Match(pos, cend, m.group(0), cue.name), cue))
+        if targets:
+            blocked = [(m.start(), m.end()) for m in self.not_target_re.finditer(text)]
+            targets = [t for t in targets if not any(s <= t.start < e for s, e in blocked)]
+        return targets, cues
+
+    def target_matches(self, text: str) -> list[_Match]:
+        out = [_Match(m.start(), m.end(), m.group(0), self._target_names[int(m.lastgroup[1:])])  # type: ignore[index]
+               for m in self.target_re.finditer(text)]
+        if out:
+            blocked = [(m.start(), m.end()) for m in self.not_target_re.finditer(text)]
+            out = [t for t in out if not any(s <= t.start < e for s, e in blocked)]
+        return out
+
+    def cue_matches(self, text: str) -> list[tuple[_Match, _Cue]]:
+        out = []
+        for m in self.cue_re.finditer(text):
+            cue = self.cues[int(m.lastgroup[1:].split("_", 1)[0])]  # type: ignore[index]
+            out.append((_Match(m.start(), m.end(), m.group(0), cue.name), cue))
+        return out
+
+
+def _first_chars(pattern: str) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` can start with, or None when that is not simple to tell."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    def first(items: Any) -> frozenset[str] | None:
+        for op, av in items:
+            name = str(op)
+            if name == "LITERAL":
+                return frozenset(chr(av))
+            if name == "IN":
+                chars = set()
+                for kind, val in av:
+                    if str(kind) == "LITERAL":
+                        chars.add(chr(val))
+                    elif str(kind) == "RANGE":
+                        chars.update(chr(c) for c in range(val[0], val[1] + 1))
+                    else:
+                        return None
+                return frozenset(chars)
+            if name == "SUBPATTERN":
+                return first(av[-1])
+            if name == "BRANCH":
+                sets = [first(b) for b in av[1]]
+                return None if any(x is None for x in sets) else frozenset().union(*sets)  # type: ignore[arg-type]
+            if name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+                return first(av[2])
+            return None
+        return None
+
+    try:
+        return first(_parser.parse(pattern))
+    except Exception:  # noqa: BLE001 - an unusual pattern just goes in the catch-all group
+        return None
+
+
+class _Dispatch:
+    """Named patterns looked up by the first two characters of each word: Python's regex engine would
+    otherwise try hundreds of alternatives at every position. Same results as one alternation in list order
+    (the first pattern that matches at a place wins; matches do not overlap)."""
+
+    def __init__(self, parts: list[tuple[str, str]]):
+        prefixes = [(name, pattern, _prefixes(pattern)) for name, pattern in parts]
+        keys = {p for _, _, ps in prefixes for p in ps if p}
+        if any("" in ps for _, _, ps in prefixes):
+            keys |= set("abcdefghijklmnopqrstuvwxyz0123456789")
+        # A key of one character stands for every word that starts with it.
+        table: dict[str, re.Pattern[str]] = {}
+        for key in sorted(keys):
+            alts = [f"(?P<{name}>{pattern})" for name, pattern, ps in prefixes
+                    if "" in ps or key in ps or key[0] in ps or any(len(p) == 2 and p[0] == key for p in ps)]
+            table[key] = re.compile("|".join(alts))
+        self.table = table
+
+    def lookup(self, key: str) -> re.Pattern[str] | None:
+        return self.table.get(key) or self.table.get(key[0])
+
+    def finditer(self, text: str) -> Any:
+        end = 0
+        table = self.table
+        for w in _WORD.finditer(text):
+            pos = w.start()
+            if pos < end:
+                continue
+            r = table.get(text[pos:pos + 2]) or table.get(text[pos])
+            m = r.match(text, pos) if r else None
+            if m and m.end() > pos:
+                end = m.end()
+                yield m
+
+
+_WORD = re.compile(r"\b\w")
+
+
+def _prefixes(pattern: str, k: int = 2) -> set[str]:
+    """The strings of up to ``k`` characters a match of ``pattern`` can start with; a shorter string means
+    "then anything", the empty string "could start with anything"."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        parsed = _parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - an unusual pattern is tried at every word
+        return {""}
+    return _seq_prefixes(list(parsed), k) or {""}
+
+
+def _seq_prefixes(items: list[Any], k: int) -> set[str]:
+    done: set[str] = set()
+    partial = {""}
+    for op, av in items:
+        if not partial:
+            break
+        name = str(op)
+        if name == "AT":
+            continue
+        nxt: set[str] = set()
+        optional = name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] == 0
+        for s in partial:
+            need = k - len(s)
+            if optional:
+                nxt.add(s)  # skipped: the next item decides
+                av = (1, *av[1:])
+            heads = _item_prefixes(name, av, need)
+            if heads is None:
+                done.add(s)  # unknown from here on: a wildcard
+                continue
+            for h in heads:
+                (done if len(h) >= need or h.endswith("\0") else nxt).add(s + h.rstrip("\0"))
+        partial = {p for p in nxt if len(p) < k}
+        done |= {p for p in nxt if len(p) >= k}
+    return done | partial
+
+
+def _item_prefixes(name: str, av: Any, need: int) -> set[str] | None:
+    """Prefixes of one parsed item; a trailing NUL marks one after which the rest is unknown."""
+    if name == "LITERAL":
+        return {chr(av)}
+    if name == "IN":
+        chars = set()
+        for kind, val in av:
+            if str(kind) == "LITERAL":
+                chars.add(chr(val))
+            elif str(kind) == "RANGE":
+                chars.update(chr(c) for c in range(val[0], val[1] + 1))
+            else:
+                return None
+        return chars
+    if name == "SUBPATTERN":
+        return {p + ("" if len(p) >= need else "\0") for p in _seq_prefixes(list(av[-1]), need)}
+    if name == "BRANCH":
+        out: set[str] = set()
+        for branch in av[1]:
+            out |= {p + ("" if len(p) >= need else "\0") for p in _seq_prefixes(list(branch), need)}
+        return out
+    if name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
+        return {p[:need] + ("" if len(p) >= need else "\0") for p in _seq_prefixes(list(av[2]), need)}
+    return None
+
+
+def _table_lines(raw: str) -> dict[str, int]:
+    """Line numbers of the tables in the TOML text, for error messages (tomllib gives none)."""
+    lines: dict[str, int] = {"top": 1}
+    cue = 0
+    for number, line in enumerate(raw.splitlines(), 1):
+        s = line.strip()
+        if s == "[[cue]]":
+            lines[f"cue.{cue}"] = number
+            cue += 1
+        elif s.startswith("[") and s.endswith("]") and not s.startswith("[["):
+            lines[s.strip("[]").strip()] = number
+    return lines
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """The packaged lexicon, loaded once."""
+    return Lexicon()
+
+
+def lexicon_version() -> str:
+    return default_lexicon().version
+
+
+# -- scoring ---------------------------------------------------------------------------------------
+
+_NORMALIZE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-",
+                            "\u2011": "-", "\u00a0": " "})
+
+
+@dataclass
+class _Tally:
+    sup: float = 0.0
+    opp: float = 0.0
+    neu: float = 0.0
+    topic: bool = False
+    sarcasm: bool = False
+    # whether the whole text has reported speech or sarcasm at all: most clauses need not be searched
+    may_report: bool = True
+    may_sarcasm: bool = True
+    result: Position = field(default_factory=lambda: Position("none", 0.0))
+
+    def add(self, position: str, weight: float, label: str) -> None:
+        if position == "supports":
+            self.sup += weight
+        elif position == "opposes":
+            self.opp += weight
+        elif position == "neutral":
+            self.neu += weight
+        if label and label not in self.result.cues:
+            self.result.cues.append(label)
+
+
+def _flip(position: str) -> str:
+    return {"supports": "opposes", "opposes": "supports"}.get(position, position)
+
+
+def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
+    """Clauses as (start, end, weight): after a contrast word they weigh more, the part before it less."""
+    if not _MAY_SPLIT.search(text) and not lex.contrast_re.search(text):
+        w = lex.sub_w if lex.subordinate_re.search(text) else 1.0
+        return [(0, len(text), w)] if text.strip() else []
+    out: list[tuple[int, int, float]] = []
+    bounds = [0]
+    for m in _CLAUSE_SPLIT.finditer(text):
+        bounds += [m.start(), m.end()]
+    bounds.append(len(text))
+    for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+        if not text[a:b].strip():
+            continue
+        cuts = [a]
+        for m in lex.contrast_re.finditer(text, a, b):
+            cuts += [m.start(), m.end()]
+        cuts.append(b)
+        parts = [(x, y) for x, y in zip(cuts[::2], cuts[1::2], strict=True)]
+        for i, (x, y) in enumerate(parts):
+            if not text[x:y].strip():
+                continue
+            w = 1.0 if len(parts) == 1 else (lex.after_w if i == len(parts) - 1 else lex.before_w)
+            if lex.subordinate_re.search(text[x:y]):
+                w *= lex.sub_w
+            out.append((x, y, w))
+    return out
+
+
+def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Match]) -> None:
+    """Scan ``body`` once, then score it clause by clause."""
+    targets, cues = lex.scan(body)
+    if not targets and not cues:
+        return  # nothing to weigh: no need to split it into clauses
+    for a, b, weight in _clauses(body, lex):
+        ts = [_Match(t.start - a, t.end - a, t.text, t.name) for t in targets if a <= t.start < b]
+        cs = [(_Match(m.start - a, m.end - a, m.text, m.name), c) for m, c in cues if a <= m.start < b]
+        _score_clause(body[a:b], weight, tally, lex, context, ts, cs)
+
+
+def _negated(clause: str, start: int, lex: Lexicon) -> bool:
+    """An odd number of negators in the few words before ``start`` ("not not" cancels out)."""
+    before = clause[max(0, start - 80):start]
+    tokens = _TOKEN.findall(before)
+    window = " ".join(tokens[-lex.window:])
+    count = len(lex.negation_re.findall(window))
+    if count == 0 and _NPI.search(" ".join(tokens[-6:])):
+        # "do not do anything to add value": "any..." carries a negation from earlier in the clause
+        count = len(lex.negation_re.findall(" ".join(tokens[:-6] + tokens[-6:])))
+    return count % 2 == 1
+
+
+def _pick_target(cue: _Cue, m: _Match, targets: list[_Match], lex: Lexicon) -> _Match | None:
+    allowed = [t for t in targets if (not cue.pairs or t.name in cue.pairs)
+               and (t.name not in cue.close or 0 <= t.start - m.end <= CLOSE_CHARS)
+               and (not cue.after or t.start >= m.end)]
+    if not allowed:
+        return None
+    if cue.pairing == "nearest":
+        return min(allowed, key=lambda t: abs(t.start - m.start))
+    best = max(lex.targets[t.name].priority for t in allowed)
+    top = [t for t in allowed if lex.targets[t.name].priority == best]
+    return min(top, key=lambda t: abs(t.start - m.start))
+
+
+_PRONOUN = re.compile(r"\b(it|they|them|this|these|that|those|her|him|their)\b")
+
+
+def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, context: dict[str, _Match],
+                  targets: list[_Match], cues: list[tuple[_Match, _Cue]]) -> None:
+    """Add one clause's evidence to ``tally``; ``context`` holds the last target of each kind seen so far
+    (what "them" or "it" in a later clause most likely means)."""
+    if any(lex.targets[t.name].bare != "none" for t in targets):
+        tally.topic = True
+    sarcastic = tally.may_sarcasm and bool(lex.sarcasm_re.search(clause))
+    weight = _frame(clause, weight, bool(targets or cues), sarcastic, tally, lex)
+    used: set[int] = set()
+    found = _PRONOUN.findall(clause)
+    # "proud of them": a pronoun for people stands for those who opt out, not for the test
+    people = {w for w in found if w in ("they", "them", "her", "him", "those", "their")}
+    near = {k: v for k, v in context.items() if not (people and k == "test" and len(context) > 1)} if found else {}
+    signs = _cue_signs(clause, cues, targets, lex, near, used, tally)
+    for (m, cue), found in zip(cues, signs, strict=True):
+        if found is None:
+            if cue.kind == "eval":
+                tally.result.loose.append(m.text)
+            continue
+        position, label, w = found
+        tally.add(_flip(position) if sarcastic else position, w * weight, label)
+    _bare_targets(clause, targets, used, any(c.kind == "eval" for _, c in cues), weight, sarcastic, tally, lex)
+    for t in targets:
+        if t.name not in tally.result.targets:
+            tally.result.targets.append(t.name)
+        context[t.name] = t
+
+
+def _frame(clause: str, weight: float, on_topic: bool, sarcastic: bool, tally: _Tally, lex: Lexicon) -> float:
+    """Reported speech and sarcasm: what the clause's cues are worth."""
+    reported = lex.reported_re.search(clause) if tally.may_report else None
+    if reported:
+        weight *= lex.reported_factor
+        if on_topic:
+            tally.add("neutral", lex.reported_neutral, "reported: " + reported.group(0))
+    if sarcastic and on_topic:
+        tally.sarcasm = True
+        if "sarcasm" not in tally.result.notes:
+            tally.result.notes.append("sarcasm")
+    return weight
+
+
+def _cue_signs(clause: str, cues: list[tuple[_Match, _Cue]], targets: list[_Match], lex: Lexicon,
+               context: dict[str, _Match], used: set[int], tally: _Tally) -> list[tuple[str, str, float] | None]:
+    """Each cue's (position, label, weight), or None. A governing verb with another evaluative cue between
+    it and its target ("we oppose efforts to weaken testing") passes its polarity to that inner cue."""
+    picks: list[_Match | None] = []
+    for m, cue in cues:
+        target = _pick_target(cue, m, targets, lex) if cue.kind == "eval" else None
+        if target is None and cue.kind == "eval" and context:
+            # "we stand with them": the pronoun stands for the last target of that kind; it sits right after the cue
+            near = [_Match(m.end + 1, m.end + 1, f"({c.text})", c.name) for c in context.values()]
+            target = _pick_target(cue, m, near, lex)
+        picks.append(target)
+    governed: dict[int, int] = {}
+    skip: set[int] = set()
+    for i, ((m, cue), target) in enumerate(zip(cues, picks, strict=True)):
+        if cue.pairing != "priority" or target is None:
+            continue
+        inner = [j for j, (mj, cj) in enumerate(cues) if cj.kind == "eval" and m.end <= mj.start < target.start]
+        if inner:
+            skip.add(i)
+            sign = -cue.polarity if _negated(clause, m.start, lex) and cue.negation == "flip" else cue.polarity
+            for j in inner:
+                governed[j] = governed.get(j, 1) * sign
+    out: list[tuple[str, str, float] | None] = []
+    for i, ((m, cue), target) in enumerate(zip(cues, picks, strict=True)):
+        if i in skip or (cue.kind == "eval" and target is None):
+            out.append(None)
+            continue
+        found = _cue_position(clause, m, cue, target, lex, tally)
+        if target is not None and target in targets:
+            used.add(targets.index(target))
+        if found and governed.get(i, 1) < 0:
+            found = (_flip(found[0]), f"{m.text} (governed)", found[2])
+        out.append(found)
+    return out
+
+
+def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated: bool, weight: float,
+                  sarcastic: bool, tally: _Tally, lex: Lexicon) -> None:
+    """Targets nothing evaluated: imperatives ("Refuse the test."), punishment words, reported sanctions."""
+    lead = _LEAD.match(clause).end()
+    for i, t in enumerate(targets):
+        if i in used:
+            continue
+        info = lex.targets[t.name]
+        verb = _IMPERATIVE_VERB.match(clause, lead)
+        if not used and ((t.start <= lead and _IMPERATIVE.match(t.text))
+                         or (verb and info.bare == "topic" and t.start - verb.end() <= CLOSE_CHARS)):
+            position = "supports" if info.polarity > 0 else "opposes"
+            tally.add(_flip(position) if sarcastic else position, weight, f"imperative: {t.text}")
+            continue
+        if info.bare == "opposes" and evaluated:
+            continue  # a sanction in a clause that evaluates something is not a plain report of one
+        if info.bare in ("supports", "opposes"):
+            tally.add(_flip(info.bare) if sarcastic else info.bare, info.bare_weight * weight, f"{t.text} [{t.name}]")
+
+
+def _cue_position(clause: str, m: _Match, cue: _Cue, target: _Match | None, lex: Lexicon,
+                  tally: _Tally) -> tuple[str, str, float] | None:
+    negated = cue.negation != "ignore" and _negated(clause, m.start, lex)
+    if negated:
+        tally.result.negated.append(m.text)
+    if cue.kind == "fixed":
+        if negated:
+            return ("neutral" if cue.negation == "neutral" else _flip(cue.position)), f"not {m.text}", cue.weight
+        return cue.position, m.text, cue.weight
+    if target is None:
+        return None
+    polarity = lex.targets[target.name].polarity
+    if target.start <= m.start < target.end:
+        polarity = -1  # inside "refused to give a redundant test" a word judges the test, not the refusal
+    sign = cue.polarity * polarity
+    if negated:
+        sign = -sign if cue.negation == "flip" else 0
+    if lex.targets[target.name].bare not in ("supports", "opposes") and target.start <= len(clause):
+        # Negators before the cue belong to the cue ("we don't support opting out"), not to its target;
+        # sanctions and punishments keep their sense under negation ("no child should be punished").
+        if target.start >= m.end and _negated(clause[m.end:], target.start - m.end, lex):
+            sign = -sign
+    if sign == 0:
+        return "neutral", f"not {m.text}", cue.weight
+    label = f"{'not ' if negated else ''}{m.text} → {target.text}"
+    # "X is irresponsible": the predicate is what the clause asserts.
+    weight = cue.weight * (1.5 if _COPULA.search(clause[max(0, m.start - 30):m.start]) else 1.0)
+    if target.text.startswith("("):
+        weight *= lex.pronoun_weight  # the target was resolved from a pronoun
+    return ("supports" if sign > 0 else "opposes"), label, weight
+
+
+def _decide(tally: _Tally, lex: Lexicon) -> Position:
+    res = tally.result
+    sup, opp, neu = tally.sup, tally.opp, tally.neu
+    res.scores = {"supports": round(sup, 2), "opposes": round(opp, 2), "neutral": round(neu, 2)}
+    margin = sup - opp
+    strong, weak = max(sup, opp), min(sup, opp)
+    if strong == 0 and neu == 0:
+        res.position = "neutral" if tally.topic else "none"
+        res.confidence = 0.3 if tally.topic else 0.6
+        return res
+    if weak > 0 and weak >= lex.mixed_ratio * strong:
+        res.position, res.confidence = "neutral", 0.4
+        res.notes.append("both sides")
+    elif neu >= abs(margin):
+        res.position = "neutral"
+        res.confidence = min(0.9, 0.4 + 0.5 * (neu - abs(margin)) / (neu + 1))
+    elif margin >= lex.supports_margin:
+        res.position = "supports"
+    elif -margin >= lex.opposes_margin:
+        res.position = "opposes"
+    else:
+        res.position, res.confidence = ("neutral" if tally.topic or strong else "none"), 0.3
+        res.notes.append("weak evidence")
+    if res.position in ("supports", "opposes"):
+        clean = 1 - (weak + neu) / (strong + neu + 1e-9)
+        res.confidence = round(min(0.95, (1 - 1 / (1 + abs(margin))) * (0.5 + 0.5 * clean) + 0.2), 2)
+        if tally.sarcasm:
+            res.confidence = min(res.confidence, lex.sarcasm_cap)
+    return res
+
+
+def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = None,
+          max_chars: int = MAX_QUOTE_CHARS) -> Position:
+    """The position of one text (a quote, or a statement with its ``title``)."""
+    lex = lexicon or default_lexicon()
+    body = (text or "")[:max_chars]
+    if title:
+        body = title + ".\n" + body
+    body = body.translate(_NORMALIZE).lower()
+    tally = _Tally(may_report=bool(lex.reported_re.search(body)), may_sarcasm=bool(lex.sarcasm_re.search(body)))
+    context: dict[str, _Match] = {}
+    _score_text(body, tally, lex, context)
+    return _decide(tally, lex)
+
+
+def score_quote(text: str | None) -> Position:
+    """The position of a quote's words."""
+    return score(text)
+
+
+def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None = None) -> Position:
+    """The position of a statement-kind document: each sentence of its title and first part votes with its
+    own position (weighted by confidence), so one stray cue in a long text does not make it "both sides"."""
+    lex = lexicon or default_lexicon()
+    body = ((title + ".\n") if title else "") + (text or "")[:MAX_STATEMENT_CHARS]
+    body = body.translate(_NORMALIZE).lower()
+    doc = _Tally()
+    context: dict[str, _Match] = {}
+    first = True
+    for sentence in _SENTENCE.split(body):
+        if not sentence.strip():
+            continue
+        tally = _Tally(may_sarcasm=len(body) < 2000 or bool(lex.sarcasm_re.search(sentence)))
+        _score_text(sentence, tally, lex, context)
+        res = _decide(tally, lex)
+        vote = res.confidence * (2.0 if first and title else 1.0)  # a statement's headline states its stand
+        first = False
+        doc.topic = doc.topic or tally.topic
+        doc.sarcasm = doc.sarcasm or tally.sarcasm
+        if res.position in ("supports", "opposes") or (res.position == "neutral" and tally.neu > 0):
+            doc.add(res.position, vote, "")
+            for key in ("cues", "negated", "targets", "notes"):
+                items = getattr(doc.result, key)
+                items.extend(x for x in getattr(res, key) if x not in items)
+    return _decide(doc, lex)
+
+
+def inherit_context(quotes: list[Any], positions: list[Position], gap: int = 1) -> None:
+    """A quote with evaluative cues but nothing it is about ("it's the best way to go") takes, at low
+    confidence, the position of the same speaker's neighbouring quote: one remark cut into pieces."""
+    for i, (q, p) in enumerate(zip(quotes, positions, strict=True)):
+        if p.position not in ("none", "neutral") or p.targets or not p.loose or not getattr(q, "speaker", None):
+            continue
+        for j in [*range(i - 1, i - gap - 2, -1), *range(i + 1, i + gap + 2)]:
+            if 0 <= j < len(quotes) and quotes[j].speaker == q.speaker and positions[j].targets \
+                    and positions[j].position in ("supports", "opposes") and positions[j].confidence >= 0.5:
+                p.position = positions[j].position
+                p.confidence = round(min(0.45, positions[j].confidence / 2), 2)
+                p.notes.append(f"context: the speaker's quote {j + 1}")
+                break
+
+
+def position_quotes(quotes: list[Any]) -> None:
+    """Set ``position`` and ``position_evidence`` on each quote (objects with text and speaker), in place."""
+    found = [score_quote(q.text) for q in quotes]
+    inherit_context(quotes, found)
+    for q, p in zip(quotes, found, strict=True):
+        q.position, q.position_evidence = p.position, p.evidence()
+
+
+def document_position(title: str | None, text: str | None, kind: str | None) -> Position | None:
+    """The position of a statement-kind document; None for other kinds (their quotes carry positions)."""
+    if kind != "statement":
+        return None
+    return score_statement(title, text)
