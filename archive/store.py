@@ -86,7 +86,7 @@ class Archive:
 
     def record_page(self, *, source: str | None, url: str, status: int, body: bytes,
                     response_headers: list[tuple[str, str]], request_headers: list[tuple[str, str]] | None = None,
-                    reason: str = "OK", extracted: dict[str, Any] | None = None, kind: str = "news",
+                    reason: str = "OK", extracted: dict[str, Any] | None = None, kind: str | None = None,
                     source_organization: str | None = None) -> tuple[str, str | None]:
         """Store one fetched page: its raw capture in WARC, its extracted document in the catalog.
 
@@ -129,7 +129,7 @@ class Archive:
             self.catalog.add_capture(conn, capture)
         return "captured", None
 
-    def _document_from_extraction(self, url: str, ex: dict[str, Any], source: str | None, kind: str,
+    def _document_from_extraction(self, url: str, ex: dict[str, Any], source: str | None, kind: str | None,
                                   source_organization: str | None, captured_at: str) -> Document:
         identity = ex.get("canonical_url") or url
         doc_kind = ex.get("kind") or kind

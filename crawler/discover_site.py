@@ -149,7 +149,7 @@ def find_site(home: FetchResponse) -> SiteFindings:
 
 # -- sources add -------------------------------------------------------------------------------------------
 
-def discover_source(url: str, source_id: str | None = None, kind: str = "news", name: str | None = None,
+def discover_source(url: str, source_id: str | None = None, kind: str | None = None, name: str | None = None,
                     organization: str | None = None, existing: list[Source] | None = None) -> tuple[Source, list[str]]:
     """Look at a homepage or section page and build a Source from the feeds and sitemaps it has (a feed
     or sitemap URL given directly is used as it is). ``existing`` sources are not added again: the same
@@ -184,7 +184,7 @@ def _refuse_duplicate(source: Source, existing: list[Source]) -> None:
         raise DiscoveryError(f"a source with this {twin[1]} already exists: {twin[0].id!r} ({twin[2]})")
 
 
-def _direct_source(response: FetchResponse, kind: str, name: str | None,
+def _direct_source(response: FetchResponse, kind: str | None, name: str | None,
                    organization: str | None) -> tuple[Source, list[str]]:
     """A source from a feed or sitemap URL given directly."""
     host = urlsplit(response.url).hostname
@@ -246,7 +246,8 @@ def _discovered_urls(source: Source, lines: list[str]) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-def _extraction_lines(url: str, source: Source) -> list[str]:
+def _extraction_lines(url: str, source: Source, page_kinds: list[str | None]) -> list[str]:
+    """How one article extracts; the kind the page itself reads as is added to ``page_kinds``."""
     from crawler.extract import extract
 
     try:
@@ -254,9 +255,10 @@ def _extraction_lines(url: str, source: Source) -> list[str]:
     except FetchError as exc:
         return [f"    {url}: FAILED {exc}"]
     try:
-        ex = extract(response.body, response.url, response.content_type, source.kind)
+        ex = extract(response.body, response.url, response.content_type, source.kind, time_zone=source.time_zone)
     except Exception as exc:  # noqa: BLE001 - a dry run reports every problem and goes on
         return [f"    {url}: extraction FAILED {type(exc).__name__}: {exc}"]
+    page_kinds.append(ex.page_kind)
     words = " ".join(ex.text.split()[:12])
     return [f"    {url}\n      title: {ex.title!r}\n      date: {ex.published}  authors: {', '.join(ex.authors) or '-'}"
             f"  kind: {ex.kind}\n      text: {len(ex.text.split())} words: {words} ..."]
@@ -265,7 +267,7 @@ def _extraction_lines(url: str, source: Source) -> list[str]:
 def check_source(source: Source, sample: int = 3) -> list[str]:
     """What a crawl of ``source`` would find and how its first articles extract, without archiving.
     A source given only by its homepage is discovered first, by the same stages as a crawl."""
-    lines = [f"source {source.id}: {source.name} ({source.kind})"]
+    lines = [f"source {source.id}: {source.name} ({source.kind or 'kind read from each page'})"]
     if not (source.feeds or source.sitemaps or source.pages) and source.homepage:
         try:
             found = find_site(fetch(source.homepage))
@@ -276,8 +278,15 @@ def check_source(source: Source, sample: int = 3) -> list[str]:
         source = Source(**{**source.__dict__, "feeds": found.feeds, "sitemaps": found.sitemaps, "pages": found.pages})
     urls = _discovered_urls(source, lines)
     lines.append(f"  {len(urls)} distinct article URLs; extracting the first {min(sample, len(urls))}:")
+    page_kinds: list[str | None] = []
     for url in urls[:sample]:
-        lines += _extraction_lines(url, source)
+        lines += _extraction_lines(url, source, page_kinds)
+    if source.kind:
+        from crawler.kinds import kind_disagreement
+
+        warning = kind_disagreement(source.kind, page_kinds)
+        if warning:
+            lines.append(f"  warning: {warning}")
     return lines
 
 

@@ -18,9 +18,10 @@ class PageItem:
     body: bytes
     response_headers: list[tuple[str, str]]
     request_headers: list[tuple[str, str]]
-    kind: str
+    kind: str | None  # the source's declared kind; None: the page decides
     content_type: str | None = None
     source_organization: str | None = None
+    time_zone: str | None = None  # the source's, for time stamps the page prints without an offset
     # What the feed or sitemap said of the article (title, published, authors): extraction falls back on it.
     hints: dict[str, Any] = field(default_factory=dict)
     lastmod: str | None = None

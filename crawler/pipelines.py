@@ -39,7 +39,8 @@ class ExtractionPipeline:
 
         try:
             # NULs are dropped for extraction only; the capture keeps the bytes exactly as served.
-            extraction = extract(body.replace(b"\x00", b""), item.url, item.content_type, item.kind, item.hints)
+            extraction = extract(body.replace(b"\x00", b""), item.url, item.content_type, item.kind, item.hints,
+                                 time_zone=item.time_zone)
         except Exception as exc:  # noqa: BLE001 - one odd page must not stop the crawl
             raise DropItem(f"extraction failed: {type(exc).__name__}: {exc}"[:200]) from None
         if not extraction.text.strip():

@@ -15,7 +15,7 @@ from archive.model import KINDS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LIST_KEYS = ("feeds", "sitemaps", "pages", "follow", "exclude")
-_KNOWN = {"id", "name", "kind", "organization", "homepage", *_LIST_KEYS}
+_KNOWN = {"id", "name", "kind", "organization", "homepage", "time_zone", *_LIST_KEYS}
 
 
 @lru_cache(maxsize=256)
@@ -41,9 +41,10 @@ class Source:
 
     id: str
     name: str
-    kind: str = "news"
+    kind: str | None = None  # None: each page says what it is (crawler/kinds.py)
     organization: str | None = None
     homepage: str | None = None
+    time_zone: str | None = None  # IANA name: the publisher's, for time stamps printed without an offset
     feeds: list[str] = field(default_factory=list)
     sitemaps: list[str] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
@@ -79,11 +80,15 @@ class Source:
         return True
 
     def to_toml(self) -> str:
-        lines = ["[[sources]]", f"id = {_q(self.id)}", f"name = {_q(self.name)}", f"kind = {_q(self.kind)}"]
+        lines = ["[[sources]]", f"id = {_q(self.id)}", f"name = {_q(self.name)}"]
+        if self.kind:
+            lines.append(f"kind = {_q(self.kind)}")
         if self.organization:
             lines.append(f"organization = {_q(self.organization)}")
         if self.homepage:
             lines.append(f"homepage = {_q(self.homepage)}")
+        if self.time_zone:
+            lines.append(f"time_zone = {_q(self.time_zone)}")
         for key in _LIST_KEYS:
             values = getattr(self, key)
             if values or key in ("feeds", "sitemaps", "pages"):
@@ -93,6 +98,18 @@ class Source:
 
 def _q(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _known_zone(name: object) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not isinstance(name, str) or not name.strip():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _source_lines(text: str) -> list[int]:
@@ -122,9 +139,11 @@ def _validate_table(table: dict, fail: Callable[[str, str], None], seen: dict[st
     for key in ("name", "organization", "homepage"):
         if key in table and (not isinstance(table[key], str) or not table[key].strip()):
             fail(key, "must be a non-empty string")
-    kind = table.get("kind", "news")
-    if kind not in KINDS:
+    kind = table.get("kind")
+    if kind is not None and kind not in KINDS:
         fail("kind", f"must be one of {', '.join(KINDS)}, not {kind!r}")
+    if "time_zone" in table and not _known_zone(table["time_zone"]):
+        fail("time_zone", f"unknown time zone {table['time_zone']!r} (an IANA name such as \"America/New_York\")")
     for key in _LIST_KEYS:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -169,10 +188,11 @@ def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
             raise SourcesError(f"{name}:{line}: source {_label!r}: {key + ': ' if key else ''}{problem}")
 
         _validate_table(table, fail, seen, start)
-        sid, kind = table["id"], table.get("kind", "news")
+        sid, kind = table["id"], table.get("kind")
         out.append(Source(
             id=sid, name=table.get("name", sid), kind=kind, organization=table.get("organization"),
-            homepage=table.get("homepage"), **{k: list(table.get(k, [])) for k in _LIST_KEYS},
+            homepage=table.get("homepage"), time_zone=table.get("time_zone"),
+            **{k: list(table.get(k, [])) for k in _LIST_KEYS},
         ))
     return out
 

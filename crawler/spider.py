@@ -311,7 +311,7 @@ class ArchiveSpider(scrapy.Spider):
             status=response.status, body=response.body, response_headers=_headers(response.headers),
             request_headers=_headers(response.request.headers), kind=source.kind,
             content_type=_content_type(response), source_organization=source.organization,
-            hints={"title": entry.title, "published": entry.published, "authors": entry.authors},
+            time_zone=source.time_zone, hints={"title": entry.title, "published": entry.published, "authors": entry.authors},
             lastmod=entry.lastmod, parent=parent,
         )
 

@@ -695,7 +695,7 @@ def sources_list(ctx: click.Context, fmt: str) -> None:
     from search_cli.output import table
 
     table(f"{len(srcs)} sources", ["id", "name", "kind", "organization", "where"],
-          [[s.id, s.name, s.kind, s.organization or "",
+          [[s.id, s.name, s.kind or "(by page)", s.organization or "",
             ", ".join([*s.feeds, *s.sitemaps, *s.pages] or [f"{s.homepage} (discovered at crawl time)"])]
            for s in srcs])
 
@@ -703,11 +703,12 @@ def sources_list(ctx: click.Context, fmt: str) -> None:
 @sources.command("add")
 @click.argument("url")
 @click.option("--id", "source_id", help="Id for the source (default: from the site name).")
-@click.option("--kind", type=click.Choice(KINDS), default="news", show_default=True)
+@click.option("--kind", type=click.Choice(KINDS), default=None,
+              help="Kind of all its documents (default: each page says what it is).")
 @click.option("--name", help="Display name (default: the site's title).")
 @click.option("--organization", help="Organization the source speaks for (canonical name, e.g. CTU).")
 @click.pass_context
-def sources_add(ctx: click.Context, url: str, source_id: str | None, kind: str, name: str | None,
+def sources_add(ctx: click.Context, url: str, source_id: str | None, kind: str | None, name: str | None,
                 organization: str | None) -> None:
     """Find a site's feeds and sitemaps from its homepage and add it to your sources file.
 
