@@ -111,6 +111,10 @@ class Tagger:
         self.exclude = {name: _words_regex(o.exclude_context) for name, o in orgs.items()}
         self.test_context = {name: _words_regex(t.context) for name, t in gazetteer.tests.items()}
         self.test_exclude = {name: _words_regex(t.exclude_context) for name, t in gazetteer.tests.items()}
+        self._places_tests = Matcher(
+            [(f, "x") for t in gazetteer.tests.values() for f in (t.name, t.full_name, *t.aliases)]
+            + [(s.name, "x") for s in gazetteer.states.values()]
+            + [(c, "x") for s in gazetteer.states.values() for c in s.cities])
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -166,6 +170,39 @@ class Tagger:
             if m.group(1) in self.usps:
                 counts[m.group(1)] += 1
         return +counts
+
+    # -- public lookups (used by the quote extractor) ----------------------------------------------------
+
+    @property
+    def gazetteer(self) -> gz.Gazetteer:
+        """The gazetteer this tagger was built from."""
+        return self.g
+
+    def organizations_in(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, surface, canonical name) of organizations named in a short phrase such as an
+        appositive. Ambiguous names are accepted unless the phrase holds their exclusion words: a short
+        phrase has too little context to demand the education sense."""
+        found = []
+        lowered = text.lower()
+        for start, end, surface, name in self.orgs.finditer(text):
+            exclude = self.exclude[name]
+            if self.g.organizations[name].ambiguous and exclude and exclude.search(text) and not self._accept_ambiguous(
+                    text, start, end, surface, self.strong_org_forms[name], self.context[name], exclude, lowered):
+                continue
+            found.append((start, end, surface, name))
+        return found
+
+    def organization_spans(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Every match of an organization's name or alias, accepted or not (for masking names)."""
+        return list(self.orgs.finditer(text))
+
+    def people_in(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, surface, canonical name) of gazetteer people named in ``text``."""
+        return list(self.people.finditer(text))
+
+    def place_or_test(self, phrase: str) -> bool:
+        """True when ``phrase`` holds a state, city or test name ("Dutchess County", "Regents")."""
+        return any(True for _ in self._places_tests.finditer(phrase))
 
     # -- tagging -------------------------------------------------------------------------------------
 

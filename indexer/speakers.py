@@ -1,0 +1,214 @@
+"""Finding the speaker phrase of a quote's sentence: speech verbs, subjects, names and their titles.
+
+Pure text functions, no gazetteer: quotes.py turns the phrases found here into people and organizations.
+Quotes are masked out of a paragraph before these run (see ``mask``), so words inside quotation marks
+never look like a speaker and a sentence's periods are only the reporter's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from indexer.lexicon import Lexicon
+
+OPEN, CLOSE, FILL = "\u27e6", "\u27e7", "\u2024"  # a masked quote reads ⟦․․․⟧
+
+# One word of a name: Capitalised words with apostrophes and hyphens (O'Neill, Holtz-Eakin, McInturff),
+# initials (G.K., L.), or a lowercase particle between two capitalised words (Eskelsen da Silva).
+_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?<!['’-])"
+_INITIALS = r"(?:[A-Z]\.){1,3}"
+_PARTICLE = r"(?:de|da|del|della|la|le|van|von|der|den|di|du|bin|ibn|al|el|dos|das|ter)"
+_HONORIFIC_DOT = r"[A-Z][a-z]{1,4}\."  # checked against the honorific list after matching
+_SUFFIX = r"(?:,?\s+(?:Jr\.|Sr\.|II|III|IV)(?![\w]))"
+_WORD = rf"(?:{_HONORIFIC_DOT}|{_INITIALS}|{_CAP})"
+NAME_RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD}){{0,7}}{_SUFFIX}?(?:['’]s\b)?")
+_TOKEN = re.compile(rf"{_INITIALS}|[A-Z][a-z]{{1,4}}\.|[\w'’-]+")
+_PAREN = re.compile(r"\s*\([^()]{0,40}\)")
+_LOWER_WORD = re.compile(r"[a-z][a-z'-]*")
+_FUNCTION = frozenset("""that the a an in on at of to for with by from about when while if as after before during
+this last it its they we i you there which who whom whose where what how than and or but so because since until
+into onto upon over under between among against via per be been being is are was were not no her his their our
+my your him them us me these those such very more most some any many much few all both each either neither""".split())
+_OBJECT_MARKERS = frozenset("""of to for with by about against called told asked than and or from at in on like
+between beat beats defeated defeat sued sue versus vs. named hired fired thanked attacked praised criticized
+blamed accused mocked said says call calls endorse endorsed endorsing support supported supporting oppose
+opposed nominate nominated beating beside behind toward towards including""".split())
+
+
+@dataclass
+class Phrase:
+    """A speaker phrase: a pronoun, a name run (``text`` as written) or an organization noun phrase."""
+
+    kind: str  # "pronoun", "name", "org", "plural"
+    text: str
+    appositive: str = ""  # words describing the speaker (", president of the union")
+    prefix: str = ""  # words before a name ("Lee County School Board member")
+
+
+class Finder:
+    """Speech-verb cues and their subjects in one clause of masked text."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lx = lexicon
+        self.verbs = lexicon.verbs
+        self.phrasal = {}
+        for first, rest in lexicon.phrasal:
+            self.phrasal.setdefault(first, []).append(rest)
+        between = "|".join(sorted(lexicon.between_words, key=len, reverse=True))
+        self._between = re.compile(rf"(?:\s+(?:{between}))+$")
+        nouns = "|".join(sorted(lexicon.org_nouns, key=len, reverse=True))
+        self._org_np_end = re.compile(
+            rf"(?:^|(?<=\s))(?:the|a|an|its|their|his|her|our)\s+((?:[\w'’.&-]+\s+){{0,4}}?(?:{nouns}))$", re.I)
+        self._org_np_start = re.compile(
+            rf"^\s*(?:the|a|an|its|their)\s+((?:[\w'’.&-]+\s+){{0,4}}?(?:{nouns}))\b", re.I)
+        self._abbrev_end = re.compile(r"(?:\b(?:" + "|".join(sorted(lexicon.honorifics)) + r")|\b[A-Z]|\b(?:[A-Z]\.)+[A-Z]|"
+                                      r"\bvs|\bNo|\bSt|\bMt|\bFt|\bInc|\bCorp|\bCo|\bLtd|\bJr|\bSr)$")
+
+    # -- sentences ---------------------------------------------------------------------------------------
+
+    def sentence_bounds(self, masked: str, quote_ends: dict[int, str]) -> list[int]:
+        """Start offsets of the sentences of a masked paragraph. ``quote_ends`` maps the offset of each
+        closing mask to the last character of the quote's words (a quote ending in "." ends its sentence)."""
+        starts = [0]
+        for m in re.finditer(r"[.!?]+[)\]’'\"]*\s+(?=[A-Z" + OPEN + r"“\"(‘'])", masked):
+            head = masked[max(0, m.start() - 12): m.start()]
+            if masked[m.start()] == "." and self._abbrev_end.search(head):
+                continue  # "Rep. Jane Roe", "J. Roe", "U.S. officials"
+            starts.append(m.end())
+        for close, last in quote_ends.items():
+            after = masked[close + 1:]
+            if last == "." and re.match(r"\s+[A-Z" + OPEN + "]", after) and not self._short_cue(after):
+                starts.append(close + 1 + len(after) - len(after.lstrip()))
+        return sorted(set(starts))
+
+    def _short_cue(self, after: str) -> bool:
+        """'"...." Roe said.' — a cue right after a quote that ends in a period, closing the sentence."""
+        m = re.match(r"\s*([^.!?" + OPEN + r"]{0,60}?)[.,]\s*(?:$|[A-Z" + OPEN + "])", after)
+        if not m:
+            return False
+        words = _LOWER_WORD.findall(m.group(1))
+        return 0 < len(m.group(1).split()) <= 6 and any(w in self.verbs for w in words)
+
+    # -- cues ------------------------------------------------------------------------------------------
+
+    def verbs_in(self, clause: str) -> list[tuple[int, int, str]]:
+        """(start, end, word) of the speech verbs of a clause, in order (lowercase words only)."""
+        found = []
+        for m in re.finditer(r"\b[a-z]+\b", clause):
+            word = m.group()
+            rests = self.phrasal.get(word)
+            if rests:
+                tail = clause[m.end():]
+                rest = next((r for r in rests if re.match(rf"\s+{r}\b", tail)), None)
+                if rest:
+                    found.append((m.start(), m.end() + len(tail) - len(tail.lstrip()) + len(rest), word))
+                    continue
+            if word in self.verbs:
+                found.append((m.start(), m.end(), word))
+        return found
+
+    def subject_before(self, text: str) -> Phrase | None:
+        """The speaker phrase that ends ``text`` (the words just before a speech verb)."""
+        text = _PAREN.sub("", text.rstrip())
+        text = self._between.sub("", text)
+        text = re.sub(r",?\s+(?:on|last|this|early|late|earlier|later)\s+[A-Z][a-z]+(?:\s+(?:morning|night|afternoon|evening))?$",
+                      "", text)
+        if not text:
+            return None
+        m = re.search(r"(?:^|(?<=[\s,;:(—–-]))(he|she|they|He|She|They|I|we|We)$", text)
+        if m:
+            return Phrase("pronoun", m.group(1).lower())
+        if text.endswith(","):
+            return self._appositive_subject(text)
+        org = self._org_np_end.search(text)
+        run = self._run_at_end(text)
+        if run is not None:
+            start, name = run
+            if org and org.start() < start:
+                return Phrase("org", org.group(0), prefix=text[:org.start()])
+            if _plural_before(text[:start]):
+                return Phrase("plural", name)
+            return Phrase("name", name, prefix=text[:start])
+        if org:
+            return Phrase("org", org.group(0), prefix=text[:org.start()])
+        return None
+
+    def _run_at_end(self, text: str) -> tuple[int, str] | None:
+        best = None
+        for m in NAME_RUN.finditer(text, max(0, len(text) - 160)):
+            if m.end() == len(text):
+                best = m
+        if best is None or re.search(r"['’]s$", best.group()):
+            return None
+        return best.start(), best.group()
+
+    def _appositive_subject(self, text: str) -> Phrase | None:
+        """'Jane Roe, a teacher at Lincoln Elementary,' -> Jane Roe (the first name of the clause)."""
+        body = text[:-1]
+        for m in NAME_RUN.finditer(body):
+            if re.search(r"['’]s$", m.group()):
+                continue
+            rest = body[m.end():]
+            if not rest.startswith(",") or len(rest) > 200 or self.verbs_in(rest):
+                return None
+            head = body[:m.start()]
+            if len(head) > 60 or head.strip().endswith(("of", "to", "for", "with", "by", "and")):
+                return None
+            return Phrase("name", m.group(), appositive=rest[1:], prefix=head)
+        m = re.search(r"^\W*(he|she)\s*,", body, re.I)
+        if m:
+            return Phrase("pronoun", m.group(1).lower())
+        return None
+
+    def subject_after(self, text: str) -> Phrase | None:
+        """The speaker phrase that starts ``text`` (the words after an inverted verb: 'said Jane Roe')."""
+        m = re.match(r"^\s*(he|she)\b", text, re.I)
+        if m:
+            return Phrase("pronoun", m.group(1).lower())
+        lead = re.match(r"^\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w'-]*\s+){0,3}?)(?=[A-Z])", text)
+        if lead and not any(w in _FUNCTION for w in lead.group(1).split()):
+            m = NAME_RUN.match(text, lead.end())
+            if m and not re.search(r"['’]s$", m.group()):
+                rest = text[m.end():]
+                rest = _PAREN.sub("", rest)
+                app = rest[1:] if rest.startswith(",") else ""
+                return Phrase("name", m.group(), appositive=app.split(".")[0], prefix=lead.group(1))
+        m = self._org_np_start.match(text)
+        if m:
+            return Phrase("org", m.group(0).strip())
+        return None
+
+
+def _plural_before(head: str) -> bool:
+    """'Jane Roe and John Doe said': the words before the last name join it to another one."""
+    return bool(re.search(r"(?:\band|&|,)\s*$", head)) and bool(NAME_RUN.search(head[-60:]))
+
+
+def mask(paragraph: str, regions: list[tuple[int, int]]) -> str:
+    """``paragraph`` with each (open, close) region (offsets of the marks) replaced by ⟦․․․⟧, same length."""
+    chars = list(paragraph)
+    for open_at, close_at in regions:
+        open_at = max(0, open_at)
+        close_at = min(len(chars) - 1, close_at)
+        if close_at <= open_at:
+            continue
+        chars[open_at] = OPEN
+        chars[close_at] = CLOSE
+        for i in range(open_at + 1, close_at):
+            chars[i] = FILL
+    return "".join(chars)
+
+
+def tokens(run: str) -> list[str]:
+    """The words of a name run ("Rep. G.K. Butterfield" -> ["Rep.", "G.K.", "Butterfield"])."""
+    return _TOKEN.findall(run)
+
+
+def object_position(head: str) -> bool:
+    """True when the words before a name make it an object ('called Ryan', 'to Jane Roe')."""
+    words = head.rstrip().split()
+    if not words:
+        return False
+    last = words[-1].lower()
+    return last in _OBJECT_MARKERS or last.endswith(("'s", "’s"))
