@@ -86,13 +86,15 @@ def _strings(file: str, text: str, key: str, value: Any, lowercase: bool = False
 
 
 def _verbs(text: str, data: dict[str, Any]) -> tuple[set[str], list[tuple[str, str]]]:
-    unknown = set(data) - {"regular", "irregular", "phrasal"}
+    unknown = set(data) - {"regular", "irregular", "phrasal", "as_written"}
     if unknown:
         key = sorted(unknown)[0]
         raise LexiconError(f"{VERB_FILE}:{_line(text, key)}: unknown key {key!r}")
     forms: dict[str, list[str]] = {}
     for lemma in _strings(VERB_FILE, text, "regular", data.get("regular", []), lowercase=True):
         forms[lemma] = [lemma, *inflections(lemma)]
+    for form in _strings(VERB_FILE, text, "as_written", data.get("as_written", []), lowercase=True):
+        forms[form] = [form]
     irregular = data.get("irregular", {})
     if not isinstance(irregular, dict):
         raise LexiconError(f"{VERB_FILE}:{_line(text, 'irregular')}: irregular must be a table")

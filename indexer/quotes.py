@@ -52,6 +52,7 @@ _ACCORDING = re.compile(r"\baccording to\s+")
 _SMALL = {"of", "the", "to", "a", "an", "and", "for", "in", "on", "at", "by", "or", "is", "vs", "with", "from", "not"}
 _NICKNAME = re.compile(r"\b([A-Z][a-z]+)\s+[\"“][A-Z][a-z]+[\"”]\s+([A-Z][a-zà-ÿ'-]+)")
 _OPENING = re.compile(r'“|(?<![\w])"(?=\S)')
+_MIDCAP = re.compile(r"(?<=[a-z0-9,;] )[A-Z][\w'’-]+")
 _PRONOUN_GENDER = {"he": "m", "she": "f"}
 
 
@@ -99,6 +100,7 @@ class _Doc:
     masked: dict[int, str] = field(default_factory=dict)  # paragraph -> text with its quotes masked
     bounds: dict[int, list[int]] = field(default_factory=dict)  # paragraph -> sentence starts
     speakers: dict[int, _Speaker] = field(default_factory=dict)  # paragraph -> last speaker found in it
+    midcaps: set[str] = field(default_factory=set)  # capitalised words seen inside sentences (names, not "Several")
 
     def paragraph_at(self, position: int) -> int:
         starts = [s for s, _ in self.paragraphs]
@@ -196,7 +198,7 @@ class QuoteExtractor:
             words = m.group(1).split()
             while words and words[-1] in ("of", "for", "and", "on", "the", "&"):
                 words.pop()
-            if any(w.strip(".,") in self.lx.org_words for w in words) and len(words) <= 8:
+            if any(w.strip(".,") in self.lx.org_words for w in words) and 2 <= len(words) <= 8:
                 return " ".join(words).strip(" ,.")
         return None
 
@@ -306,7 +308,8 @@ class QuoteExtractor:
             return None
         if len(surname) < 3 or surname in self.lx.title_words or surname in self.lx.org_words:
             return None
-        return surname
+        # a bare capitalised word counts as a surname only if the text also capitalises it mid-sentence
+        return surname if surname in doc.midcaps else None
 
     def _pronoun(self, doc: _Doc, pronoun: str, position: int) -> _Speaker | None:
         """He or she: the latest person in subject position (or speaking) of that gender, nearby."""
@@ -465,8 +468,20 @@ class QuoteExtractor:
                 phrase = self.finder.subject_after(clause[end:])
             if phrase is not None:
                 return _Cue(True, self._from_phrase(doc, phrase, position))
-        return _Cue(True, None) if side == "right" and clause.strip(" ,").split()[:1] and \
-            clause.strip(" ,").split()[0].lower() in self.lx.verbs else _NO_CUE
+        bare = clause.strip(" ,.;").split()
+        if side == "right" and len(bare) == 1 and bare[0].lower() in self.lx.verbs:
+            # '"...", afirmó.' (a language that drops the subject): the latest subject, when only one
+            return _Cue(True, self._latest_subject(doc, position))
+        if side == "right" and bare and bare[0].lower() in self.lx.verbs:
+            return _Cue(True, None)
+        return _NO_CUE
+
+    def _latest_subject(self, doc: _Doc, position: int) -> _Speaker | None:
+        i = bisect.bisect_left([e.position for e in doc.events], position)
+        if i and len(doc.events[i - 1].names) == 1 and doc.events[i - 1].paragraph >= doc.paragraph_at(position) - 1:
+            name = doc.events[i - 1].names[0]
+            return self._person(doc, name) if " " in name else _Speaker(name)
+        return None
 
     def _colon_cue(self, doc: _Doc, clause: str, position: int) -> _Cue:
         text = clause.rstrip().rstrip(":,").strip()
@@ -611,6 +626,7 @@ class QuoteExtractor:
     def _collect_mentions(self, doc: _Doc) -> None:
         """Full names (for surnames), genders, organizations, and people in subject position (for pronouns)."""
         text = normalize_quotes(doc.text)
+        doc.midcaps = set(_MIDCAP.findall(text))
         for m in _NICKNAME.finditer(text[:MAX_PARAGRAPH * 10]):
             # Margaret "Peg" Halloran is Margaret Halloran: later "Halloran said" refers to her.
             self._add_full(doc, f"{m.group(1)} {m.group(2)}")
@@ -648,7 +664,6 @@ class QuoteExtractor:
             head = masked[sentence:m.start()]
             if sentence in subjects_seen or len(head) > 80 or sp.object_position(head) or sp.OPEN in head:
                 continue
-            subjects_seen.add(sentence)
             names = [name]
             pair = re.match(r"\s+(?:and|&)\s+(?:[a-z][\w-]*\s+){0,3}", masked[m.end():])
             if pair:
@@ -656,13 +671,18 @@ class QuoteExtractor:
                 other_name = self._clean_name(other.group()) if other else None
                 if other_name:
                     names.append(other_name)
-            doc.events.append(_Event(offset + m.start(), index, tuple(self._full_or_bare(doc, n) for n in names)))
+            resolved = tuple(n for n in (self._full_or_bare(doc, n) for n in names) if n)
+            if resolved:
+                subjects_seen.add(sentence)
+                doc.events.append(_Event(offset + m.start(), index, resolved))
 
-    def _full_or_bare(self, doc: _Doc, name: str) -> str:
+    def _full_or_bare(self, doc: _Doc, name: str) -> str | None:
         if " " in name:
             return name
         full = doc.full_names.get(name, set())
-        return next(iter(full)) if len(full) == 1 else name
+        if len(full) == 1:
+            return next(iter(full))
+        return name if not full and name in doc.midcaps else None
 
 
 def _strip_leading(who: str) -> str:

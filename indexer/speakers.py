@@ -95,7 +95,7 @@ class Finder:
     def verbs_in(self, clause: str) -> list[tuple[int, int, str]]:
         """(start, end, word) of the speech verbs of a clause, in order (lowercase words only)."""
         found = []
-        for m in re.finditer(r"\b[a-z]+\b", clause):
+        for m in re.finditer(r"(?<![\w-])[a-zß-öø-ÿ]+(?![\w-])", clause):
             word = m.group()
             rests = self.phrasal.get(word)
             if rests:
