@@ -150,8 +150,9 @@ class QuoteExtractor:
         words = words[cut:]
         while words and (words[0].rstrip(".") in self.lx.title_words or self.tagger.place_or_test(words[0])):
             words = words[1:]
-        words = [w if re.fullmatch(r"(?:[A-Z]\.)+", w) or w.rstrip(".") in ("Jr", "Sr") else w.rstrip(".")
-                 for w in words]
+        words = [w if re.fullmatch(r"(?:[A-Z]\.)+", w) else w.rstrip(".") for w in words]
+        while len(words) > 2 and words[-1] in ("Jr", "Sr", "II", "III", "IV"):
+            words = words[:-1]  # the surname is what identifies the person
         return [w for w in words if w]
 
     def _clean_name_uncached(self, raw: str) -> str | None:
@@ -662,7 +663,7 @@ class QuoteExtractor:
                         doc.people[name] = _Speaker(name, role, org)
             sentence = starts[max(0, bisect.bisect_right(starts, m.start()) - 1)]
             head = masked[sentence:m.start()]
-            if sentence in subjects_seen or len(head) > 80 or sp.object_position(head) or sp.OPEN in head:
+            if sentence in subjects_seen or len(head) > 80 or sp.object_position(head, self.lx.verbs) or sp.OPEN in head:
                 continue
             names = [name]
             pair = re.match(r"\s+(?:and|&)\s+(?:[a-z][\w-]*\s+){0,3}", masked[m.end():])
@@ -671,18 +672,20 @@ class QuoteExtractor:
                 other_name = self._clean_name(other.group()) if other else None
                 if other_name:
                     names.append(other_name)
-            resolved = tuple(n for n in (self._full_or_bare(doc, n) for n in names) if n)
+            resolved = tuple(p for n in names for p in self._full_or_bare(doc, n))
             if resolved:
                 subjects_seen.add(sentence)
                 doc.events.append(_Event(offset + m.start(), index, resolved))
 
-    def _full_or_bare(self, doc: _Doc, name: str) -> str | None:
+    def _full_or_bare(self, doc: _Doc, name: str) -> tuple[str, ...]:
+        """The people a name in subject position may be: one, none (not a name), or several (a surname
+        shared by two people: a pronoun reaching it cannot tell which)."""
         if " " in name:
-            return name
+            return (name,)
         full = doc.full_names.get(name, set())
-        if len(full) == 1:
-            return next(iter(full))
-        return name if not full and name in doc.midcaps else None
+        if full:
+            return tuple(sorted(full))
+        return (name,) if name in doc.midcaps else ()
 
 
 def _strip_leading(who: str) -> str:

@@ -205,10 +205,20 @@ def tokens(run: str) -> list[str]:
     return _TOKEN.findall(run)
 
 
-def object_position(head: str) -> bool:
-    """True when the words before a name make it an object ('called Ryan', 'to Jane Roe')."""
+_CLAUSE_WORDS = frozenset("that who whom how what when where which whether if because as than".split())
+
+
+def object_position(head: str, verbs: frozenset[str]) -> bool:
+    """True when the words before a name in its sentence make it something other than the sentence's
+    subject: an object ('called Ryan', 'to Jane Roe'), or a name inside a later clause ('asked how Roe')."""
     words = head.rstrip().split()
     if not words:
         return False
+    if all(w[0].isupper() or w in ("of", "the") for w in words):
+        return False  # "Secretary of State Jane Roe" is still the subject
     last = words[-1].lower()
-    return last in _OBJECT_MARKERS or last.endswith(("'s", "’s"))
+    if last in _OBJECT_MARKERS or last.endswith(("'s", "’s")):
+        return True
+    if head.rstrip().endswith(","):
+        return False  # "On Monday, Roe ..." / "In a statement, Roe ..."
+    return any(w.lower() in _CLAUSE_WORDS or w in verbs for w in words)
