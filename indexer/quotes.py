@@ -95,6 +95,7 @@ class _Doc:
     primary_state: str | None = None  # computed on first need; "" when no state dominates
     org_mentions: list[tuple[int, str]] = field(default_factory=list)
     full_names: dict[str, set[str]] = field(default_factory=dict)  # surname -> full names
+    full_counts: dict[str, int] = field(default_factory=dict)  # full name -> mentions
     genders: dict[str, str] = field(default_factory=dict)  # name -> "m" / "f"
     events: list[_Event] = field(default_factory=list)
     masked: dict[int, str] = field(default_factory=dict)  # paragraph -> text with its quotes masked
@@ -143,13 +144,15 @@ class QuoteExtractor:
         if words and re.fullmatch(r"[A-Za-z'’-]+['’]s", words[-1]):
             return []  # a possessive ("Trump's") is not the speaker
         cut = 0
-        for i, w in enumerate(words):
+        for i, w in enumerate(words[:-1]):
             bare = w.rstrip(".")
             if (w.endswith(".") and bare in self.lx.honorifics) or bare in self.lx.title_words:
                 cut = i + 1
         words = words[cut:]
-        while words and (words[0].rstrip(".") in self.lx.title_words or self.tagger.place_or_test(words[0])):
+        while len(words) > 1 and (words[0].rstrip(".") in self.lx.title_words or self.tagger.place_or_test(words[0])):
             words = words[1:]
+        if len(words) == 1 and words[0].rstrip(".") in self.lx.title_words:
+            return []
         words = [w if re.fullmatch(r"(?:[A-Z]\.)+", w) else w.rstrip(".") for w in words]
         while len(words) > 2 and words[-1] in ("Jr", "Sr", "II", "III", "IV"):
             words = words[:-1]  # the surname is what identifies the person
@@ -306,7 +309,10 @@ class QuoteExtractor:
         if len(names) == 1:
             return next(iter(names))
         if names:
-            return None
+            # a surname shared by several people is the story's main one only when it dominates
+            ranked = sorted(names, key=lambda n: doc.full_counts.get(n, 0), reverse=True)
+            top, second = (doc.full_counts.get(n, 0) for n in ranked[:2])
+            return ranked[0] if top >= 3 and top >= 3 * second else None
         if len(surname) < 3 or surname in self.lx.title_words or surname in self.lx.org_words:
             return None
         # a bare capitalised word counts as a surname only if the text also capitalises it mid-sentence
@@ -644,6 +650,7 @@ class QuoteExtractor:
         parts = name.split()
         if len(parts) > 1:
             doc.full_names.setdefault(parts[-1], set()).add(name)
+            doc.full_counts[name] = doc.full_counts.get(name, 0) + 1
 
     def _paragraph_mentions(self, doc: _Doc, index: int, offset: int, masked: str) -> None:
         starts = doc.bounds[index]
@@ -653,6 +660,7 @@ class QuoteExtractor:
             name = self._clean_name(raw)
             if not name:
                 continue
+            name = self._drop_sentence_word(doc, name, m.start() in starts)
             self._note_gender(doc, raw, name)
             if " " in name:
                 self._add_full(doc, name)
@@ -676,6 +684,14 @@ class QuoteExtractor:
             if resolved:
                 subjects_seen.add(sentence)
                 doc.events.append(_Event(offset + m.start(), index, resolved))
+
+    def _drop_sentence_word(self, doc: _Doc, name: str, sentence_start: bool) -> str:
+        """'Neither Clinton' at a sentence start is Clinton: a first word the text never capitalises
+        mid-sentence, that is no known first name and that the text also writes in lowercase."""
+        first, _, rest = name.partition(" ")
+        if not rest or not sentence_start or first in doc.midcaps or first in self.lx.male or first in self.lx.female:
+            return name
+        return rest if re.search(rf"\b{re.escape(first.lower())}\b", doc.text) else name
 
     def _full_or_bare(self, doc: _Doc, name: str) -> tuple[str, ...]:
         """The people a name in subject position may be: one, none (not a name), or several (a surname

@@ -114,7 +114,8 @@ class Tagger:
         self._places_tests = Matcher(
             [(f, "x") for t in gazetteer.tests.values() for f in (t.name, t.full_name, *t.aliases)]
             + [(s.name, "x") for s in gazetteer.states.values()]
-            + [(c, "x") for s in gazetteer.states.values() for c in s.cities])
+            + [(c, "x") for s in gazetteer.states.values() for c in s.cities]
+            + [(a.rstrip("."), "x") for s in gazetteer.states.values() for a in s.ap if len(a.rstrip(".")) > 2])
 
     # -- helpers -------------------------------------------------------------------------------------
 
