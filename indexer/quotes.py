@@ -328,7 +328,9 @@ class QuoteExtractor:
         for event in reversed(doc.events[:i]):
             if event.paragraph < paragraph - PRONOUN_PARAGRAPHS:
                 break
-            fits = [n for n in event.names if self._gender_of(doc, n) in (None, gender)]
+            # a bare word ("Honolulu", "China") stands for a person only with a title that says so
+            fits = [n for n in event.names if self._gender_of(doc, n) in (None, gender)
+                    and (" " in n or n in doc.genders)]
             if len(fits) > 1:
                 return None  # "Jane Roe and Ann Poe ...": she could be either
             if fits:
@@ -473,8 +475,11 @@ class QuoteExtractor:
             phrase = self.finder.subject_before(clause[:start])
             if phrase is None and side == "right" and word not in _TRANSITIVE and not clause[:start].strip(" ,"):
                 phrase = self.finder.subject_after(clause[end:])
-            if phrase is not None:
-                return _Cue(True, self._from_phrase(doc, phrase, position))
+            if phrase is None:
+                continue
+            speaker = self._from_phrase(doc, phrase, position)
+            if speaker is not None or phrase.kind != "name" or self._clean_name(phrase.text):
+                return _Cue(True, speaker)  # a person or group we cannot pin down: abstain
         bare = clause.strip(" ,.;").split()
         if side == "right" and len(bare) == 1 and bare[0].lower() in self.lx.verbs:
             # '"...", afirmó.' (a language that drops the subject): the latest subject, when only one

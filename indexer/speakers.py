@@ -182,7 +182,7 @@ class Finder:
 
 def _plural_before(head: str) -> bool:
     """'Jane Roe and John Doe said': the words before the last name join it to another one."""
-    return bool(re.search(r"(?:\band|&|,)\s*$", head)) and bool(NAME_RUN.search(head[-60:]))
+    return bool(re.search(r"(?:\band|&)\s*$", head)) and bool(NAME_RUN.search(head[-60:]))
 
 
 def mask(paragraph: str, regions: list[tuple[int, int]]) -> str:
