@@ -30,6 +30,7 @@ MIN_WORDS = 3
 SCARE_WORDS = 4  # unattributed phrases this short inside a sentence are scare quotes
 MAX_QUOTES = 2_000  # marks beyond this many in one document are not read (a page of 10,000 marks is not prose)
 MAX_PARAGRAPH = 20_000  # characters of one paragraph searched for cues; a 5 MB "paragraph" is not prose
+NEAR_WORDS = 12  # a quoted fragment of one or two words needs its speech verb this close
 PRONOUN_PARAGRAPHS = 2  # how many paragraphs back a pronoun may look for its person
 # Verbs whose following name is their object, not an inverted subject ("told Jane Roe", "asked Roe").
 _TRANSITIVE = frozenset("""tell tells told telling ask asks asked asking urge urges urged urging remind reminds
@@ -114,6 +115,7 @@ class _Cue:
 
     found: bool
     speaker: _Speaker | None = None
+    near: bool = True  # the cue stands within a few words of the marks (what a short fragment needs)
 
 
 _NO_CUE = _Cue(False)
@@ -479,7 +481,9 @@ class QuoteExtractor:
                 continue
             speaker = self._from_phrase(doc, phrase, position)
             if speaker is not None or phrase.kind != "name" or self._clean_name(phrase.text):
-                return _Cue(True, speaker)  # a person or group we cannot pin down: abstain
+                gap = clause[end:] if side == "left" else clause[:start]
+                near = len(re.findall(r"\w+", gap)) <= NEAR_WORDS
+                return _Cue(True, speaker, near)  # a person or group we cannot pin down: abstain
         bare = clause.strip(" ,.;").split()
         if side == "right" and len(bare) == 1 and bare[0].lower() in self.lx.verbs:
             # '"...", afirmó.' (a language that drops the subject): the latest subject, when only one
@@ -509,7 +513,7 @@ class QuoteExtractor:
         """(speaker, whether the quote's own sentence attributes it)."""
         cue = self._cue(doc, span)
         if cue.found:
-            return cue.speaker, cue.speaker is not None
+            return cue.speaker, cue.speaker is not None and cue.near
         for rule in (self._lead_in, self._pull_quote):
             speaker = rule(doc, span)
             if speaker is not None:
