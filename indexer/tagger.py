@@ -29,6 +29,7 @@ _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]+\s){0,3}[A-Z][A-Za-z.'-]+,\s+([A-Z
 _CITY_ABBR = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.[A-Z]\.))(?=[\s,;)—–-])")
 _PARTY = re.compile(r"\([DRI]-([A-Z][A-Za-z.]{1,6})\)")
 _ADDRESS = re.compile(r",\s+([A-Z]{2})\s+\d{5}\b")
+UNTRACKED_KINDS = {"media"}  # press outlets are named in the news but take no part in the debate
 IMPLIED_KINDS = {"union", "advocacy", "agency", "consortium", "district"}
 # Roles that speak for an organization; a teacher or a parent does not stand for their district.
 _NOT_REPRESENTATIVE = re.compile(r"\b(teacher|parent|student|member|mother|father|organizer)\b", re.IGNORECASE)
@@ -41,6 +42,8 @@ class Tags:
     states: list[str] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)
     primary_state: str | None = None  # the state the document is mostly about, if one dominates
+    # Press outlets and testing vendors the text names: kept apart, they are not organizations of the movement.
+    other_organizations: list[str] = field(default_factory=list)
 
 
 def _year(published: str | None) -> int | None:
@@ -250,7 +253,10 @@ class Tagger:
             program = self._state_program(primary, year)
             if program:
                 tests[program] += 1
-        return Tags(organizations=[n for n, _ in orgs.most_common()], states=[c for c, _ in states.most_common()],
+        ranked = [n for n, _ in orgs.most_common()]
+        return Tags(organizations=[n for n in ranked if self.g.organizations[n].kind not in UNTRACKED_KINDS],
+                    other_organizations=[n for n in ranked if self.g.organizations[n].kind in UNTRACKED_KINDS],
+                    states=[c for c, _ in states.most_common()],
                     tests=[n for n, _ in tests.most_common()], primary_state=primary)
 
     def _scan_part(self, part: str, orgs: Counter, tests: Counter) -> None:
