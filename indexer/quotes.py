@@ -29,6 +29,7 @@ from indexer.tagger import Tagger, default_tagger
 MIN_WORDS = 3
 SCARE_WORDS = 4  # unattributed phrases this short inside a sentence are scare quotes
 MAX_QUOTES = 2_000  # marks beyond this many in one document are not read (a page of 10,000 marks is not prose)
+MAX_TEXT = 200_000  # characters of one document read for quotes (as annotate() tags)
 MAX_PARAGRAPH = 20_000  # characters of one paragraph searched for cues; a 5 MB "paragraph" is not prose
 NEAR_WORDS = 12  # a quoted fragment of one or two words needs its speech verb this close
 PRONOUN_PARAGRAPHS = 2  # how many paragraphs back a pronoun may look for its person
@@ -49,7 +50,7 @@ _LEAD_IN = re.compile(r"^(?:From\s+|According to\s+)?(?P<who>.+?)\s*:\s*$")
 _TRANSCRIPT = re.compile(r"^(?P<who>[A-Z][A-Za-z.'’ -]{1,40}?|Q|A):\s+(?P<words>\S.*)$")
 _ATTRIB_LINE = re.compile(rf"^\s*(?:[—–―-]+|~)?\s*(?P<who>{sp.NAME_RUN.pattern})\s*(?:[,.;(—–-]\s*(?P<rest>.*))?$")
 _DASH_AFTER = re.compile(rf"^\s*[—–―]+\s*(?P<who>{sp.NAME_RUN.pattern})\s*[.,]?\s*(?P<rest>[^{sp.OPEN}]*)$")
-_ACCORDING = re.compile(r"\baccording to\s+")
+_ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _SMALL = {"of", "the", "to", "a", "an", "and", "for", "in", "on", "at", "by", "or", "is", "vs", "with", "from", "not"}
 _NICKNAME = re.compile(r"\b([A-Z][a-z]+)\s+[\"“][A-Z][a-z]+[\"”]\s+([A-Z][a-zà-ÿ'-]+)")
 _OPENING = re.compile(r'“|(?<![\w])"(?=\S)')
@@ -102,6 +103,7 @@ class _Doc:
     masked: dict[int, str] = field(default_factory=dict)  # paragraph -> text with its quotes masked
     bounds: dict[int, list[int]] = field(default_factory=dict)  # paragraph -> sentence starts
     speakers: dict[int, _Speaker] = field(default_factory=dict)  # paragraph -> last speaker found in it
+    lower_words: set[str] | None = None  # lowercase words of the text, computed on first need
     midcaps: set[str] = field(default_factory=set)  # capitalised words seen inside sentences (names, not "Several")
 
     def paragraph_at(self, position: int) -> int:
@@ -226,7 +228,8 @@ class QuoteExtractor:
         text = normalize_quotes(text)[:200]
         role_m = _ROLE_WORDS.search(text)
         role = role_m.group(1).lower() if role_m else None
-        org = self._org_written(text)
+        # a parent "at Lakeview Elementary" does not speak for the school; a union's president does
+        org = self._org_in(text) if role in ("parent", "mother", "father") else self._org_written(text)
         if org is None and role is not None:
             if doc.primary_state is None:
                 doc.primary_state = self.tagger.primary_state(doc.text) or ""
@@ -593,6 +596,7 @@ class QuoteExtractor:
     def extract(self, text: str, published: str | None = None, source_organization: str | None = None,
                 kind: str = "news", primary_state: str | None = None) -> list[Quote]:
         """All quotes in a document's text, in order."""
+        text = (text or "")[:MAX_TEXT]
         if not text or ("“" not in text and '"' not in text and ":" not in text):
             return []
         paragraphs, offset = [], 0
@@ -700,7 +704,9 @@ class QuoteExtractor:
         first, _, rest = name.partition(" ")
         if not rest or not sentence_start or first in doc.midcaps or first in self.lx.male or first in self.lx.female:
             return name
-        return rest if re.search(rf"\b{re.escape(first.lower())}\b", doc.text) else name
+        if doc.lower_words is None:
+            doc.lower_words = set(re.findall(r"\b[a-z]+\b", doc.text))
+        return rest if first.lower() in doc.lower_words else name
 
     def _full_or_bare(self, doc: _Doc, name: str) -> tuple[str, ...]:
         """The people a name in subject position may be: one, none (not a name), or several (a surname
