@@ -30,6 +30,7 @@ MIN_WORDS = 3
 SCARE_WORDS = 4  # unattributed phrases this short inside a sentence are scare quotes
 MAX_QUOTES = 2_000  # marks beyond this many in one document are not read (a page of 10,000 marks is not prose)
 MAX_TEXT = 200_000  # characters of one document read for quotes (as annotate() tags)
+CLAUSE_CHARS = 600  # characters either side of a quote searched for its cue
 MAX_PARAGRAPH = 20_000  # characters of one paragraph searched for cues; a 5 MB "paragraph" is not prose
 NEAR_WORDS = 12  # a quoted fragment of one or two words needs its speech verb this close
 PRONOUN_PARAGRAPHS = 2  # how many paragraphs back a pronoun may look for its person
@@ -164,7 +165,7 @@ class QuoteExtractor:
 
     def _clean_name_uncached(self, raw: str) -> str | None:
         words = self._strip_titles(raw)
-        if not words or len(words) > 5:
+        if not words or len(words) > 5 or any(c.isdigit() for w in words for c in w):
             return None
         name = " ".join(words)
         if any(w in self.lx.org_words for w in words):
@@ -399,12 +400,13 @@ class QuoteExtractor:
                 words = stripped[open_at + 1:].strip()
                 if len(words.split()) >= MIN_WORDS:
                     return _Span(base + open_at + 1, base + len(stripped), index, words, whole=open_at == 0,
-                                 before=stripped[:open_at], end_paragraph=index)
+                                 before=stripped[max(0, open_at - CLAUSE_CHARS):open_at], end_paragraph=index)
                 return None
             words = stripped[open_at + 1:close]
             spans.append(_Span(base + open_at + 1, base + close, index, words.strip(),
                                whole=open_at == 0 and not stripped[close + 1:].strip(" ,.;"),
-                               before=stripped[:open_at], after=stripped[close + 1:], end_paragraph=index))
+                               before=stripped[max(0, open_at - CLAUSE_CHARS):open_at],
+                               after=stripped[close + 1:close + 1 + CLAUSE_CHARS], end_paragraph=index))
             pos = close + 1
         return None
 
@@ -446,13 +448,15 @@ class QuoteExtractor:
         left_from = starts[max(0, bisect.bisect_right(starts, open_at) - 1)]
         ends = doc.bounds[last]
         right_to = next((s for s in ends if s > close_at), len(masked_last))
+        left_from = max(left_from, open_at - CLAUSE_CHARS)  # a cue is never further away than this
+        right_to = min(right_to, close_at + 1 + CLAUSE_CHARS)
         return masked_first[left_from:max(left_from, open_at)], masked_last[close_at + 1:right_to]
 
     def _cue(self, doc: _Doc, span: _Span) -> _Cue:
         """Rule 1: a speech verb and its subject in the quote's own sentence."""
         left, right = self._sentence_sides(doc, span)
-        right_clause = right.split(sp.OPEN)[0]
-        left_clause = left.split(sp.CLOSE)[-1]
+        right_clause = right.partition(sp.OPEN)[0][:CLAUSE_CHARS]
+        left_clause = left.rpartition(sp.CLOSE)[2][-CLAUSE_CHARS:]
         dash = _DASH_AFTER.match(right_clause)
         if dash:
             name = self._clean_name(dash.group("who"))

@@ -16,7 +16,7 @@ OPEN, CLOSE, FILL = "\u27e6", "\u27e7", "\u2024"  # a masked quote reads ⟦․�
 
 # One word of a name: Capitalised words with apostrophes and hyphens (O'Neill, Holtz-Eakin, McInturff),
 # initials (G.K., L.), or a lowercase particle between two capitalised words (Eskelsen da Silva).
-_CAP = r"[A-ZÀ-ÖØ-Þ][\w'’-]*(?<!['’-])"
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω][\w'’-]*(?<!['’-])"
 _INITIALS = r"(?:[A-Z]\.){1,3}"
 _PARTICLE = r"(?:de|da|del|della|la|le|van|von|der|den|di|du|bin|ibn|al|el|dos|das|ter)"
 _HONORIFIC_DOT = r"[A-Z][a-z]{1,4}\."  # checked against the honorific list after matching
@@ -141,6 +141,8 @@ class Finder:
                 best = m
         if best is None or re.search(r"['’]s$", best.group()):
             return None
+        if re.search(r"[A-Z][\w'’-]*\s+$", text[:best.start()]) and len(text) - best.start() >= 150:
+            return None  # the end of a longer capitalised run than any name
         return best.start(), best.group()
 
     def _appositive_subject(self, text: str) -> Phrase | None:
@@ -166,7 +168,7 @@ class Finder:
         m = re.match(r"^\s*(he|she)\b", text, re.I)
         if m:
             return Phrase("pronoun", m.group(1).lower())
-        lead = re.match(r"^\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w'-]*\s+){0,3}?)(?=[A-Z])", text)
+        lead = re.match(r"^\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w'-]*\s+){0,3}?)(?=[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω])", text)
         if lead and not any(w in _FUNCTION for w in lead.group(1).split()):
             m = NAME_RUN.match(text, lead.end())
             if m and not re.search(r"['’]s$", m.group()):

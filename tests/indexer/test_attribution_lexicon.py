@@ -1,0 +1,55 @@
+"""The attribution vocabularies (indexer/data/speech_verbs.toml, attribution.toml): inflections and validation."""
+
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from indexer import lexicon
+
+DATA = Path(str(resources.files("indexer").joinpath("data")))
+
+
+def test_inflections_follow_spelling_rules():
+    assert lexicon.inflections("reply") == ["replies", "replied", "replying"]
+    assert lexicon.inflections("quip") == ["quips", "quipped", "quipping"]
+    assert lexicon.inflections("argue") == ["argues", "argued", "arguing"]
+    assert lexicon.inflections("gush") == ["gushes", "gushed", "gushing"]
+
+
+def test_packaged_lexicon_has_irregular_and_regular_forms():
+    lx = lexicon.default()
+    assert {"said", "told", "wrote", "joked", "implored", "gushed", "insisted", "saying"} <= lx.verbs
+    assert "go" not in lx.verbs  # only part of "go on"
+    assert ("went", "on") in lx.phrasal
+
+
+def _copy(tmp_path: Path) -> Path:
+    for name in (lexicon.VERB_FILE, lexicon.WORD_FILE):
+        shutil.copy(DATA / name, tmp_path / name)
+    return tmp_path
+
+
+def test_duplicate_word_names_file_and_line(tmp_path):
+    d = _copy(tmp_path)
+    path = d / lexicon.WORD_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace('"Mrs", "Ms"', '"Mrs", "Mrs", "Ms"', 1), encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match=r"attribution\.toml:\d+: honorifics: 'Mrs' is listed twice"):
+        lexicon.load(d)
+
+
+def test_uppercase_verb_is_rejected(tmp_path):
+    d = _copy(tmp_path)
+    path = d / lexicon.VERB_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace('"add",', '"Add",', 1), encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match=r"speech_verbs\.toml:\d+: regular: 'Add' must be lowercase"):
+        lexicon.load(d)
+
+
+def test_unknown_key_is_rejected(tmp_path):
+    d = _copy(tmp_path)
+    path = d / lexicon.WORD_FILE
+    path.write_text(path.read_text(encoding="utf-8") + '\nnicknames = ["Bo"]\n', encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match=r"unknown key 'nicknames'"):
+        lexicon.load(d)
