@@ -133,6 +133,26 @@ class QuoteExtractor:
         self.lx = lexicon or lx.default()
         self.finder = sp.Finder(self.lx)
         self._names: dict[str, str | None] = {}
+        self._phrases: dict[tuple[str, str], object] = {}  # memo of gazetteer lookups on short phrases
+        # last words of the gazetteer's descriptions ("state teachers union"): only phrases holding one are described
+        self._description_heads = {d.lower().split()[-1] for o in self.g.organizations.values() for d in o.descriptions}
+
+    def _memo(self, kind: str, phrase: str, compute):
+        """Gazetteer lookups on short phrases (names, appositives) repeat across documents: memoised."""
+        if len(phrase) > 300:
+            return compute(phrase)
+        key = (kind, phrase)
+        if key not in self._phrases:
+            if len(self._phrases) > 100_000:
+                self._phrases.clear()
+            self._phrases[key] = compute(phrase)
+        return self._phrases[key]
+
+    def _orgs(self, phrase: str) -> list[tuple[int, int, str, str]]:
+        return self._memo("orgs", phrase, self.tagger.organizations_in)
+
+    def _place(self, phrase: str) -> bool:
+        return self._memo("place", phrase, self.tagger.place_or_test)
 
     # -- names -----------------------------------------------------------------------------------------
 
@@ -154,7 +174,7 @@ class QuoteExtractor:
             if (w.endswith(".") and bare in self.lx.honorifics) or bare in self.lx.title_words:
                 cut = i + 1
         words = words[cut:]
-        while len(words) > 1 and (words[0].rstrip(".") in self.lx.title_words or self.tagger.place_or_test(words[0])):
+        while len(words) > 1 and (words[0].rstrip(".") in self.lx.title_words or self._place(words[0])):
             words = words[1:]
         if len(words) == 1 and words[0].rstrip(".") in self.lx.title_words:
             return []
@@ -174,9 +194,9 @@ class QuoteExtractor:
             return None
         if any(len(w) > 1 and w.isupper() and not re.fullmatch(r"(?:[A-Z]\.)+|II|III|IV", w) for w in words):
             return None  # acronyms and shouted lines ("HUFFPOST READERS") are not names
-        if self.tagger.place_or_test(name) and len(words) < 3:
+        if self._place(name) and len(words) < 3:
             return None
-        for s, e, _surface, _org in self.tagger.organization_spans(name):
+        for s, e, _surface, _org in self._memo("spans", name, self.tagger.organization_spans):
             if e - s >= len(name) - 2:
                 return None
         if words[0].lower() in _SMALL:
@@ -194,7 +214,7 @@ class QuoteExtractor:
         return None
 
     def _org_in(self, text: str) -> str | None:
-        found = self.tagger.organizations_in(text)
+        found = self._orgs(text)
         return found[0][3] if found else None
 
     def _org_written(self, text: str) -> str | None:
@@ -231,7 +251,7 @@ class QuoteExtractor:
         role = role_m.group(1).lower() if role_m else None
         # a parent "at Lakeview Elementary" does not speak for the school; a union's president does
         org = self._org_in(text) if role in ("parent", "mother", "father") else self._org_written(text)
-        if org is None and role is not None:
+        if org is None and role is not None and any(w in self._description_heads for w in re.findall(r"\w+", text.lower())):
             if doc.primary_state is None:
                 doc.primary_state = self.tagger.primary_state(doc.text) or ""
             org = self.tagger.describe(text, doc.text, doc.primary_state)
