@@ -338,7 +338,7 @@ class QuoteExtractor:
             # a surname shared by several people is the story's main one only when it dominates
             ranked = sorted(names, key=lambda n: doc.full_counts.get(n, 0), reverse=True)
             top, second = (doc.full_counts.get(n, 0) for n in ranked[:2])
-            return ranked[0] if top >= 3 and top >= 3 * second else None
+            return ranked[0] if top >= 3 and top >= 2 * second else None
         if len(surname) < 3 or surname in self.lx.title_words or surname in self.lx.org_words:
             return None
         # a bare capitalised word counts as a surname only if the text also capitalises it mid-sentence
@@ -708,7 +708,9 @@ class QuoteExtractor:
                         doc.people[name] = _Speaker(name, role, org)
             sentence = starts[max(0, bisect.bisect_right(starts, m.start()) - 1)]
             head = masked[sentence:m.start()]
-            if sentence in subjects_seen or len(head) > 80 or sp.object_position(head, self.lx.verbs) or sp.OPEN in head:
+            speaks = self._speech_follows(masked, m.end())
+            if not speaks and (sentence in subjects_seen or len(head) > 80 or sp.OPEN in head
+                               or sp.object_position(head, self.lx.verbs)):
                 continue
             names = [name]
             pair = re.match(r"\s+(?:and|&)\s+(?:[a-z][\w-]*\s+){0,3}", masked[m.end():])
@@ -721,6 +723,11 @@ class QuoteExtractor:
             if resolved:
                 subjects_seen.add(sentence)
                 doc.events.append(_Event(offset + m.start(), index, resolved))
+
+    def _speech_follows(self, masked: str, end: int) -> bool:
+        """'Mr. Obama said in an interview ...': a name right before a speech verb is its subject."""
+        m = re.match(r"(?:,[^,]{1,80},)?\s+((?:[a-z]+\s+){0,2}?)([a-z]+)\b", masked[end:end + 120])
+        return bool(m) and m.group(2) in self.lx.verbs and all(w in self.lx.between_words for w in m.group(1).split())
 
     def _drop_sentence_word(self, doc: _Doc, name: str, sentence_start: bool) -> str:
         """'Neither Clinton' at a sentence start is Clinton: a first word the text never capitalises

@@ -171,11 +171,18 @@ class Finder:
         lead = re.match(r"^\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w'-]*\s+){0,3}?)(?=[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω])", text)
         if lead and not any(w in _FUNCTION for w in lead.group(1).split()):
             m = NAME_RUN.match(text, lead.end())
+            role = re.match(r"\s+((?:[a-z][\w-]*\s+){1,3})(?=[A-Z])", text[m.end():]) if m else None
+            if role and not any(w in _FUNCTION for w in role.group(1).split()):
+                # "said MSNBC host Chris Matthews": the name follows its outlet and role
+                later = NAME_RUN.match(text, m.end() + role.end())
+                if later:
+                    lead, m = None, later
             if m and not re.search(r"['’]s$", m.group()):
                 rest = text[m.end():]
                 rest = _PAREN.sub("", rest)
                 app = rest[1:] if rest.startswith(",") else ""
-                return Phrase("name", m.group(), appositive=app.split(".")[0], prefix=lead.group(1))
+                prefix = lead.group(1) if lead else text[:m.start()]
+                return Phrase("name", m.group(), appositive=app.split(".")[0], prefix=prefix)
         m = self._org_np_start.match(text)
         if m:
             return Phrase("org", m.group(0).strip())
