@@ -28,6 +28,7 @@ class LexiconError(ValueError):
 class Lexicon:
     verbs: frozenset[str]  # every inflected form of every speech verb, lowercase
     phrasal: tuple[tuple[str, str], ...]  # (inflected first word, rest) of multi-word cues
+    not_cues: tuple[tuple[str, str], ...]  # (inflected verb, next word) that report no words ("calls for")
     honorifics: frozenset[str]
     male: frozenset[str]  # honorifics and first names that tell "he"
     female: frozenset[str]
@@ -85,6 +86,17 @@ def _strings(file: str, text: str, key: str, value: Any, lowercase: bool = False
     return list(value)
 
 
+def _pairs(text: str, key: str, cues: Any, forms: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """(inflected first word, rest) for each multi-word cue."""
+    pairs = []
+    for cue in _strings(VERB_FILE, text, key, cues, lowercase=True):
+        first, _, rest = cue.partition(" ")
+        if not rest:
+            raise LexiconError(f"{VERB_FILE}:{_line(text, cue)}: {key}: {cue!r} needs two words")
+        pairs += [(form, rest) for form in forms.get(first, [first, *inflections(first)])]
+    return pairs
+
+
 def _verbs(text: str, data: dict[str, Any]) -> tuple[set[str], list[tuple[str, str]]]:
     unknown = set(data) - {"regular", "irregular", "phrasal", "as_written"}
     if unknown:
@@ -102,13 +114,7 @@ def _verbs(text: str, data: dict[str, Any]) -> tuple[set[str], list[tuple[str, s
         if lemma in forms:
             raise LexiconError(f"{VERB_FILE}:{_line(text, lemma + ' =')}: {lemma!r} is also a regular verb")
         forms[lemma] = [lemma, *_strings(VERB_FILE, text, lemma, listed, lowercase=True)]
-    phrasal = data.get("phrasal", {}).get("cues", [])
-    pairs = []
-    for cue in _strings(VERB_FILE, text, "cues", phrasal, lowercase=True):
-        first, _, rest = cue.partition(" ")
-        if not rest:
-            raise LexiconError(f"{VERB_FILE}:{_line(text, cue)}: phrasal cue {cue!r} needs two words")
-        pairs += [(form, rest) for form in forms.get(first, [first, *inflections(first)])]
+    pairs = _pairs(text, "cues", data.get("phrasal", {}).get("cues", []), forms)
     # verbs listed only to build phrasal cues ("go", "point") do not attribute on their own
     phrasal_only = {"go", "shoot", "fire", "point"}
     single = {f for lemma, fs in forms.items() if lemma not in phrasal_only for f in fs}
@@ -119,6 +125,12 @@ def load(directory: Path | None = None) -> Lexicon:
     """Read and validate the attribution vocabularies (the packaged ones unless ``directory`` is given)."""
     verb_text, verb_data = _read(directory, VERB_FILE)
     verbs, phrasal = _verbs(verb_text, verb_data)
+    forms = {}
+    for lemma in verb_data.get("regular", []):
+        forms[lemma] = [lemma, *inflections(lemma)]
+    for lemma, listed in verb_data.get("irregular", {}).items():
+        forms[lemma] = [lemma, *listed]
+    not_cues = _pairs(verb_text, "not_cues", verb_data.get("phrasal", {}).get("not_cues", []), forms)
     text, data = _read(directory, WORD_FILE)
     for key in data:
         if key not in _WORD_LISTS:
@@ -133,7 +145,7 @@ def load(directory: Path | None = None) -> Lexicon:
         if stray:
             word = sorted(stray)[0]
             raise LexiconError(f"{WORD_FILE}:{_line(text, key)}: {key}: {word!r} is not in honorifics")
-    return Lexicon(frozenset(verbs), tuple(phrasal), lists["honorifics"],
+    return Lexicon(frozenset(verbs), tuple(phrasal), tuple(not_cues), lists["honorifics"],
                    lists["male_honorifics"] | lists["male_first_names"],
                    lists["female_honorifics"] | lists["female_first_names"], lists["title_words"],
                    lists["between_words"], lists["org_nouns"], lists["org_words"])

@@ -32,7 +32,7 @@ MAX_QUOTES = 2_000  # marks beyond this many in one document are not read (a pag
 MAX_TEXT = 200_000  # characters of one document read for quotes (as annotate() tags)
 CLAUSE_CHARS = 600  # characters either side of a quote searched for its cue
 MAX_PARAGRAPH = 20_000  # characters of one paragraph searched for cues; a 5 MB "paragraph" is not prose
-NEAR_WORDS = 12  # a quoted fragment of one or two words needs its speech verb this close
+NEAR_WORDS = 20  # a quoted fragment of one or two words needs its speech verb this close
 PRONOUN_PARAGRAPHS = 2  # how many paragraphs back a pronoun may look for its person
 # Verbs whose following name is their object, not an inverted subject ("told Jane Roe", "asked Roe").
 _TRANSITIVE = frozenset("""tell tells told telling ask asks asked asking urge urges urged urging remind reminds

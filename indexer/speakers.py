@@ -55,6 +55,9 @@ class Finder:
         self.phrasal = {}
         for first, rest in lexicon.phrasal:
             self.phrasal.setdefault(first, []).append(rest)
+        self.not_cues: dict[str, set[str]] = {}
+        for first, rest in lexicon.not_cues:
+            self.not_cues.setdefault(first, set()).add(rest)
         between = "|".join(sorted(lexicon.between_words, key=len, reverse=True))
         self._between = re.compile(rf"(?:\s+(?:{between}))+$")
         nouns = "|".join(sorted(lexicon.org_nouns, key=len, reverse=True))
@@ -105,6 +108,9 @@ class Finder:
                     found.append((m.start(), m.end() + len(tail) - len(tail.lstrip()) + len(rest), word))
                     continue
             if word in self.verbs:
+                follow = re.match(r"\s+([a-z]+)", clause[m.end():m.end() + 20])
+                if follow and follow.group(1) in self.not_cues.get(word, ()):
+                    continue  # "calls for a moratorium" reports no words
                 found.append((m.start(), m.end(), word))
         return found
 
