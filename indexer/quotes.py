@@ -33,7 +33,8 @@ MAX_TEXT = 200_000  # characters of one document read for quotes (as annotate() 
 CLAUSE_CHARS = 600  # characters either side of a quote searched for its cue
 MAX_PARAGRAPH = 20_000  # characters of one paragraph searched for cues; a 5 MB "paragraph" is not prose
 NEAR_WORDS = 20  # a quoted fragment of one or two words needs its speech verb this close
-PRONOUN_PARAGRAPHS = 2  # how many paragraphs back a pronoun may look for its person
+PRONOUN_PARAGRAPHS = 2
+PRONOUN_REACH = 4  # further back only when nobody else was named in between  # how many paragraphs back a pronoun may look for its person
 # Verbs whose following name is their object, not an inverted subject ("told Jane Roe", "asked Roe").
 _TRANSITIVE = frozenset("""tell tells told telling ask asks asked asking urge urges urged urging remind reminds
 reminded inform informs informed assure assures assured reassure reassured warn warns warned call calls called
@@ -502,7 +503,7 @@ class QuoteExtractor:
             return _NO_CUE
         for start, end, word in verbs:
             phrase = self.finder.subject_before(clause[:start])
-            if phrase is None and side == "right" and word not in _TRANSITIVE and not clause[:start].strip(" ,"):
+            if phrase is None and word not in _TRANSITIVE and not clause[:start].strip(" ,"):
                 phrase = self.finder.subject_after(clause[end:])
             if phrase is None:
                 continue

@@ -98,8 +98,12 @@ class Finder:
     def verbs_in(self, clause: str) -> list[tuple[int, int, str]]:
         """(start, end, word) of the speech verbs of a clause, in order (lowercase words only)."""
         found = []
-        for m in re.finditer(r"(?<![\w-])[a-zß-öø-ÿ]+(?![\w-])", clause):
+        for m in re.finditer(r"(?<![\w-])[a-zß-öø-ÿ]+(?![\w-])|^\s*[A-Z][a-z]+(?=\s+[A-Z])", clause):
             word = m.group()
+            if word[:1].isupper() or word[:1].isspace():
+                word = word.strip().lower()  # "Said Jane Roe:" opens its sentence with the verb
+                if word not in ("said", "says", "added", "asked", "wrote", "writes", "explained", "noted"):
+                    continue
             rests = self.phrasal.get(word)
             if rests:
                 tail = clause[m.end():]
@@ -158,6 +162,8 @@ class Finder:
             if re.search(r"['’]s$", m.group()):
                 continue
             rest = body[m.end():]
+            if not rest.startswith(",") and all(w.rstrip(".") in self.lx.title_words for w in tokens(m.group())):
+                continue  # "Another critic, Jane Roe," : the name comes after its description
             if not rest.startswith(",") or len(rest) > 200 or self.verbs_in(rest):
                 return None
             head = body[:m.start()]
