@@ -775,8 +775,11 @@ def _closing(text: str, pos: int) -> int | None:
 
 
 def _is_title(words: str) -> bool:
+    """'Face the Nation', 'A Change Is Gonna Come,': every word capitalised (a reporter's comma or period
+    may follow a title inside the marks)."""
+    words = re.sub(r"(?<=\w)[,.]$", "", words.strip())
     tokens = re.findall(r"[A-Za-z'’]+", words)
-    if not tokens or len(tokens) > 10 or re.search(r"[.!?,;]\s*$", words.strip()) or re.search(r"[,;]", words):
+    if not tokens or len(tokens) > 10 or re.search(r"[.!?,;]\s*$", words) or re.search(r"[,;]", words):
         return False
     return all(t[0].isupper() or t.lower() in _SMALL for t in tokens)
 
