@@ -36,6 +36,12 @@ blamed accused mocked said says call calls endorse endorsed endorsing support su
 opposed nominate nominated beating beside behind toward towards including""".split())
 
 
+_CORE_VERBS = re.compile(r"\b(?:said|says|told|tells|wrote|writes|added|adds|asked|asks)\b")
+# speech verbs that are also nouns heading a title ("press secretary", "report card", "post office")
+_NOUNISH = frozenset("press post posts report reports charge claim question comment text answer tweet note state "
+                     "quote call vent cheer chant echo".split())
+
+
 @dataclass
 class Phrase:
     """A speaker phrase: a pronoun, a name run (``text`` as written) or an organization noun phrase."""
@@ -112,6 +118,8 @@ class Finder:
                     found.append((m.start(), m.end() + len(tail) - len(tail.lstrip()) + len(rest), word))
                     continue
             if word in self.verbs:
+                if word in _NOUNISH and re.match(r"\s+[a-z]+\s+[A-Z]", clause[m.end():m.end() + 40]):
+                    continue  # "press secretary Josh Earnest": a noun before a title, not a verb
                 follow = re.match(r"\s+([a-z]+)", clause[m.end():m.end() + 20])
                 if follow and follow.group(1) in self.not_cues.get(word, ()):
                     continue  # "calls for a moratorium" reports no words
@@ -164,7 +172,7 @@ class Finder:
             rest = body[m.end():]
             if not rest.startswith(",") and all(w.rstrip(".") in self.lx.title_words for w in tokens(m.group())):
                 continue  # "Another critic, Jane Roe," : the name comes after its description
-            if not rest.startswith(",") or len(rest) > 200 or self.verbs_in(rest):
+            if not rest.startswith(",") or len(rest) > 200 or _CORE_VERBS.search(rest):
                 return None
             head = body[:m.start()]
             if len(head) > 60 or head.strip().endswith(("of", "to", "for", "with", "by", "and")):
