@@ -15,9 +15,9 @@ from typing import Any
 
 VERB_FILE = "speech_verbs.toml"
 WORD_FILE = "attribution.toml"
-_WORD_LISTS = ("honorifics", "male_honorifics", "female_honorifics", "title_words", "between_words", "org_nouns",
+_WORD_LISTS = ("speech_nouns", "honorifics", "male_honorifics", "female_honorifics", "title_words", "between_words", "org_nouns",
                "org_words", "male_first_names", "female_first_names")
-_LOWERCASE = {"between_words", "org_nouns"}
+_LOWERCASE = {"between_words", "org_nouns", "speech_nouns"}
 
 
 class LexiconError(ValueError):
@@ -36,6 +36,7 @@ class Lexicon:
     between_words: frozenset[str]
     org_nouns: frozenset[str]
     org_words: frozenset[str]
+    speech_nouns: frozenset[str]  # "Roe's claim that ...": nouns for someone's words
 
 
 def inflections(lemma: str) -> list[str]:
@@ -148,7 +149,7 @@ def load(directory: Path | None = None) -> Lexicon:
     return Lexicon(frozenset(verbs), tuple(phrasal), tuple(not_cues), lists["honorifics"],
                    lists["male_honorifics"] | lists["male_first_names"],
                    lists["female_honorifics"] | lists["female_first_names"], lists["title_words"],
-                   lists["between_words"], lists["org_nouns"], lists["org_words"])
+                   lists["between_words"], lists["org_nouns"], lists["org_words"], lists["speech_nouns"])
 
 
 @lru_cache(maxsize=1)

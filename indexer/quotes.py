@@ -133,6 +133,9 @@ class QuoteExtractor:
         self.g: gz.Gazetteer = tagger.gazetteer
         self.lx = lexicon or lx.default()
         self.finder = sp.Finder(self.lx)
+        nouns = "|".join(sorted(self.lx.speech_nouns, key=len, reverse=True))
+        self._owner_re = re.compile(rf"(?<![\w.])((?:[A-Z][\w.-]*\s+){{0,3}}[A-Z][\w-]*)['’]s\s+(?:[a-z-]+\s+)?"
+                                    rf"(?:{nouns})\b")
         self._names: dict[str, str | None] = {}
         self._phrases: dict[tuple[str, str], object] = {}  # memo of gazetteer lookups on short phrases
         # last words of the gazetteer's descriptions ("state teachers union"): only phrases holding one are described
@@ -169,6 +172,8 @@ class QuoteExtractor:
         words = sp.tokens(raw.strip())
         if words and re.fullmatch(r"[A-Za-z'’-]+['’]s", words[-1]):
             return []  # a possessive ("Trump's") is not the speaker
+        while len(words) > 1 and re.fullmatch(r"[\w.-]+['’]s", words[0]):
+            words = words[1:]  # "NBC's Jane Roe": the outlet is not part of the name
         cut = 0
         for i, w in enumerate(words[:-1]):
             bare = w.rstrip(".")
@@ -487,6 +492,9 @@ class QuoteExtractor:
             cue = self._verb_cue(doc, clause, side, span.start)
             if cue.found:
                 return cue
+        owner = self._speech_noun(doc, left_clause, span.start)
+        if owner is not None:
+            return owner
         for clause in (right_clause, left_clause):
             m = _ACCORDING.search(clause)
             if m:
@@ -525,6 +533,15 @@ class QuoteExtractor:
         if i and len(doc.events[i - 1].names) == 1 and doc.events[i - 1].paragraph >= doc.paragraph_at(position) - 1:
             name = doc.events[i - 1].names[0]
             return self._person(doc, name) if " " in name else _Speaker(name)
+        return None
+
+    def _speech_noun(self, doc: _Doc, clause: str, position: int) -> _Cue | None:
+        """'Roe's claim that there were "thousands of errors"': the owner of a words-noun is the speaker."""
+        for m in self._owner_re.finditer(clause):
+            phrase = sp.Phrase("name", m.group(1))
+            speaker = self._name_speaker(doc, phrase, position) if self._clean_name(m.group(1)) else None
+            if speaker is not None and speaker.name:
+                return _Cue(True, speaker, len(re.findall(r"\w+", clause[m.end():])) <= NEAR_WORDS)
         return None
 
     def _colon_cue(self, doc: _Doc, clause: str, position: int) -> _Cue:
