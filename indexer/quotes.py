@@ -688,7 +688,7 @@ class QuoteExtractor:
     def _collect_mentions(self, doc: _Doc) -> None:
         """Full names (for surnames), genders, organizations, and people in subject position (for pronouns)."""
         text = normalize_quotes(doc.text)
-        doc.midcaps = set(_MIDCAP.findall(text))
+        doc.midcaps = {re.sub(r"['’]s$", "", w) for w in _MIDCAP.findall(text)}
         for m in _NICKNAME.finditer(text[:MAX_PARAGRAPH * 10]):
             # Margaret "Peg" Halloran is Margaret Halloran: later "Halloran said" refers to her.
             self._add_full(doc, f"{m.group(1)} {m.group(2)}")
