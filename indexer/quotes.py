@@ -100,6 +100,8 @@ class _Doc:
     org_mentions: list[tuple[int, str]] = field(default_factory=list)
     full_names: dict[str, set[str]] = field(default_factory=dict)  # surname -> full names
     full_counts: dict[str, int] = field(default_factory=dict)  # full name -> mentions
+    first_seen: dict[str, int] = field(default_factory=dict)  # full name -> offset of its first mention
+    bare_seen: dict[str, list[int]] = field(default_factory=dict)  # surname -> offsets where it stands alone
     genders: dict[str, str] = field(default_factory=dict)  # name -> "m" / "f"
     events: list[_Event] = field(default_factory=list)
     masked: dict[int, str] = field(default_factory=dict)  # paragraph -> text with its quotes masked
@@ -177,7 +179,8 @@ class QuoteExtractor:
         cut = 0
         for i, w in enumerate(words[:-1]):
             bare = w.rstrip(".")
-            if (w.endswith(".") and bare in self.lx.honorifics) or bare in self.lx.title_words:
+            # titles, honorifics, and a word whose period ended the previous sentence ("in May. Roe")
+            if w.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+", w) or bare in self.lx.title_words:
                 cut = i + 1
         words = words[cut:]
         while len(words) > 1 and (words[0].rstrip(".") in self.lx.title_words or self._place(words[0])):
@@ -342,13 +345,27 @@ class QuoteExtractor:
             return next(iter(names))
         if names:
             # a surname shared by several people is the story's main one only when it dominates
-            ranked = sorted(names, key=lambda n: doc.full_counts.get(n, 0), reverse=True)
-            top, second = (doc.full_counts.get(n, 0) for n in ranked[:2])
-            return ranked[0] if top >= 3 and top >= 2 * second else None
+            return self._main_bearer(doc, surname, names)
         if len(surname) < 3 or surname in self.lx.title_words or surname in self.lx.org_words:
             return None
         # a bare capitalised word counts as a surname only if the text also capitalises it mid-sentence
         return surname if surname in doc.midcaps else None
+
+    def _main_bearer(self, doc: _Doc, surname: str, names: set[str]) -> str | None:
+        """Who a surname shared by several people means: the one the story is about, when it dominates
+        (mentioned in full three times and twice as often as anyone else), or when the story introduced
+        them first and had already called them by the bare surname before naming the others
+        ("Ted Cruz ... Cruz said ... his wife, Heidi Cruz")."""
+        ranked = sorted(names, key=lambda n: doc.full_counts.get(n, 0), reverse=True)
+        top, second = (doc.full_counts.get(n, 0) for n in ranked[:2])
+        if top >= 3 and top >= 2 * second:
+            return ranked[0]
+        if any(n not in doc.first_seen for n in names):
+            return None
+        by_intro = sorted(names, key=lambda n: doc.first_seen[n])
+        first, next_intro = by_intro[0], doc.first_seen[by_intro[1]]
+        bare_between = [p for p in doc.bare_seen.get(surname, []) if doc.first_seen[first] < p < next_intro]
+        return first if len(bare_between) >= 2 else None
 
     def _pronoun(self, doc: _Doc, pronoun: str, position: int) -> _Speaker | None:
         """He or she: the latest person in subject position (or speaking) of that gender, nearby."""
@@ -488,11 +505,11 @@ class QuoteExtractor:
             name = self._clean_name(dash.group("who"))
             if name and " " in name:
                 return _Cue(True, self._person(doc, name, appositive=dash.group("rest")))
+        owner = self._speech_noun(doc, left_clause, span.start)
         for clause, side in ((right_clause, "right"), (left_clause, "left")):
             cue = self._verb_cue(doc, clause, side, span.start)
             if cue.found:
                 return cue
-        owner = self._speech_noun(doc, left_clause, span.start)
         if owner is not None:
             return owner
         for clause in (right_clause, left_clause):
@@ -537,7 +554,9 @@ class QuoteExtractor:
 
     def _speech_noun(self, doc: _Doc, clause: str, position: int) -> _Cue | None:
         """'Roe's claim that there were "thousands of errors"': the owner of a words-noun is the speaker."""
-        for m in self._owner_re.finditer(clause):
+        for m in reversed(list(self._owner_re.finditer(clause))):
+            if self.finder.verbs_in(clause[m.end():]):
+                return None  # a speech verb stands between the words-noun and the quote
             phrase = sp.Phrase("name", m.group(1))
             speaker = self._name_speaker(doc, phrase, position) if self._clean_name(m.group(1)) else None
             if speaker is not None and speaker.name:
@@ -701,11 +720,15 @@ class QuoteExtractor:
             if len(masked) > 3 and any(c.isupper() for c in masked):
                 self._paragraph_mentions(doc, index, offset, masked)
 
-    def _add_full(self, doc: _Doc, name: str) -> None:
+    def _add_full(self, doc: _Doc, name: str, position: int = -1) -> None:
         parts = name.split()
         if len(parts) > 1:
             doc.full_names.setdefault(parts[-1], set()).add(name)
             doc.full_counts[name] = doc.full_counts.get(name, 0) + 1
+            if position >= 0 and name not in doc.first_seen:
+                doc.first_seen[name] = position
+        elif position >= 0:
+            doc.bare_seen.setdefault(name, []).append(position)
 
     def _paragraph_mentions(self, doc: _Doc, index: int, offset: int, masked: str) -> None:
         starts = doc.bounds[index]
@@ -717,8 +740,8 @@ class QuoteExtractor:
                 continue
             name = self._drop_sentence_word(doc, name, m.start() in starts)
             self._note_gender(doc, raw, name)
+            self._add_full(doc, name, offset + m.start())
             if " " in name:
-                self._add_full(doc, name)
                 if name not in doc.people:
                     app = masked[m.end(): m.end() + 160]
                     if app.startswith(","):
