@@ -310,6 +310,8 @@ class QuoteExtractor:
 
     def _name_speaker(self, doc: _Doc, phrase: sp.Phrase, position: int) -> _Speaker | None:
         run = phrase.text
+        if run.startswith("The ") and len(run.split()) > 1:
+            return _Speaker(None, None, self._org_in(run) or run[4:].strip(" ,."))  # "The New Yorker put it"
         known = self._org_in(run)
         if known and not self._clean_name(run):
             return _Speaker(None, None, known)
@@ -530,6 +532,8 @@ class QuoteExtractor:
             phrase = self.finder.subject_before(clause[:start])
             if phrase is None and word not in _TRANSITIVE and not clause[:start].strip(" ,"):
                 phrase = self.finder.subject_after(clause[end:])
+            if phrase is None and side == "left" and word.endswith("ing") and clause[:start].rstrip().endswith(","):
+                phrase = self._clause_subject(clause[:start])  # "Roe defended the plan, saying, "...""
             if phrase is None:
                 continue
             speaker = self._from_phrase(doc, phrase, position)
@@ -552,11 +556,23 @@ class QuoteExtractor:
             return self._person(doc, name) if " " in name else _Speaker(name)
         return None
 
+    def _clause_subject(self, text: str) -> sp.Phrase | None:
+        """The person a sentence opens with ("Roe was defensive when ..., saying"), if it opens with one."""
+        for m in sp.NAME_RUN.finditer(text):
+            head = text[:m.start()]
+            if len(head) > 40 or sp.object_position(head, self.lx.verbs):
+                return None
+            if self._clean_name(m.group()):
+                return sp.Phrase("name", m.group())
+        m = re.match(r"\s*(he|she)\b", text, re.IGNORECASE)
+        return sp.Phrase("pronoun", m.group(1).lower()) if m else None
+
     def _speech_noun(self, doc: _Doc, clause: str, position: int) -> _Cue | None:
         """'Roe's claim that there were "thousands of errors"': the owner of a words-noun is the speaker."""
         for m in reversed(list(self._owner_re.finditer(clause))):
-            if self.finder.verbs_in(clause[m.end():]):
-                return None  # a speech verb stands between the words-noun and the quote
+            gap = clause[m.end():]
+            if self.finder.verbs_in(gap) or not re.fullmatch(r"\s*(?:(?:that|of|about)\b.*|[:,]?\s*)", gap):
+                return None  # only "Roe's claim that ..." / "Roe's words:" lead straight to the quote
             phrase = sp.Phrase("name", m.group(1))
             speaker = self._name_speaker(doc, phrase, position) if self._clean_name(m.group(1)) else None
             if speaker is not None and speaker.name:
