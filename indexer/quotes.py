@@ -310,8 +310,11 @@ class QuoteExtractor:
 
     def _name_speaker(self, doc: _Doc, phrase: sp.Phrase, position: int) -> _Speaker | None:
         run = phrase.text
-        if run.startswith("The ") and len(run.split()) > 1:
-            return _Speaker(None, None, self._org_in(run) or run[4:].strip(" ,."))  # "The New Yorker put it"
+        lead = run.split()
+        while len(lead) > 1 and lead[0] in self.lx.title_words and lead[0] != "The":
+            lead = lead[1:]
+        if lead[0] == "The" and len(lead) > 1:  # "As The New Yorker put it": an outlet, not a person
+            return _Speaker(None, None, self._org_in(run) or " ".join(lead[1:]).strip(" ,."))
         known = self._org_in(run)
         if known and not self._clean_name(run):
             return _Speaker(None, None, known)
@@ -528,7 +531,8 @@ class QuoteExtractor:
         verbs = self.finder.verbs_in(clause)
         if not verbs:
             return _NO_CUE
-        for start, end, word in verbs:
+        # on the left, the verb nearest the quote is its cue ("Roe left, and Poe told reporters that "..."")
+        for start, end, word in (reversed(verbs) if side == "left" else verbs):
             phrase = self.finder.subject_before(clause[:start])
             if phrase is None and word not in _TRANSITIVE and not clause[:start].strip(" ,"):
                 phrase = self.finder.subject_after(clause[end:])

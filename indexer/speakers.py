@@ -211,7 +211,11 @@ class Finder:
 
 def _plural_before(head: str) -> bool:
     """'Jane Roe and John Doe said': the words before the last name join it to another one."""
-    return bool(re.search(r"(?:\band|&)\s*$", head)) and bool(NAME_RUN.search(head[-60:]))
+    tail = re.search(r"(?:,\s*)?(?:\band|&)\s*$", head)
+    if not tail:
+        return False
+    before = head[:tail.start()].rstrip()
+    return any(m.end() == len(before) for m in NAME_RUN.finditer(before, max(0, len(before) - 80)))
 
 
 def mask(paragraph: str, regions: list[tuple[int, int]]) -> str:
