@@ -23,9 +23,33 @@ def main() -> None:
     for name in ("organizations", "states", "tests"):
         s = within[name]
         print(f"{name:14} P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}")
+    attribution_patterns()
     if "--misses" in sys.argv:
         print("\n".join(misses))
 
+
+def attribution_patterns() -> None:
+    """Speaker attribution on the labelled pattern cases (tests/fixtures/attribution/patterns.json)."""
+    import json
+
+    from indexer.quotes import default_extractor
+
+    cases = json.loads((ROOT / "tests/fixtures/attribution/patterns.json").read_text(encoding="utf-8"))["cases"]
+    found = named = right = exact = 0
+    for case in cases:
+        quote = next((q for q in default_extractor().extract(case["text"], "2016-03-01")
+                      if q.text.startswith(case["quote"])), None)
+        if quote is None:
+            continue
+        found += 1
+        exact += (quote.speaker, quote.speaker_org) == (case["speaker"], case["speaker_org"])
+        if quote.speaker:
+            named += 1
+            right += quote.speaker == case["speaker"]
+        if "--misses" in sys.argv and (quote.speaker, quote.speaker_org) != (case["speaker"], case["speaker_org"]):
+            print(f"attribution miss: {case['pattern']}: {quote.speaker!r} / {quote.speaker_org!r}")
+    print(f"attribution patterns {len(cases)}: quote found {found}, speaker and org right {exact}, "
+          f"speakers named {named}, of which right {right}")
 
 if __name__ == "__main__":
     main()
