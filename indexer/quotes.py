@@ -56,7 +56,11 @@ _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _SMALL = {"of", "the", "to", "a", "an", "and", "for", "in", "on", "at", "by", "or", "is", "vs", "with", "from", "not"}
 _NICKNAME = re.compile(r"\b([A-Z][a-z]+)\s+[\"“][A-Z][a-z]+[\"”]\s+([A-Z][a-zà-ÿ'-]+)")
 _OPENING = re.compile(r'“|(?<![\w])"(?=\S)')
-_MIDCAP = re.compile(r"(?<=[a-z0-9,;] )[A-Z][\w'’-]+")
+_MIDCAP = re.compile(r"(?<=[a-z0-9,;] )[A-Z][\w-]*(?:['’](?!s\b)[\w-]+)*")  # a possessive 's is left out
+_FOLLOWING_VERB = re.compile(r"(?:,[^,]{1,80},)?\s+((?:[a-z]+\s+){0,2}?)([a-z]+)\b")
+_TITLE_END = re.compile(r"(?<=\w)[,.]$")
+_TITLE_WORD = re.compile(r"[A-Za-z'’]+")
+_TITLE_STOP = re.compile(r"[.!?,;]\s*$|[,;]")
 _PRONOUN_GENDER = {"he": "m", "she": "f"}
 
 
@@ -108,7 +112,14 @@ class _Doc:
     bounds: dict[int, list[int]] = field(default_factory=dict)  # paragraph -> sentence starts
     speakers: dict[int, _Speaker] = field(default_factory=dict)  # paragraph -> last speaker found in it
     lower_words: set[str] | None = None  # lowercase words of the text, computed on first need
-    midcaps: set[str] = field(default_factory=set)  # capitalised words seen inside sentences (names, not "Several")
+    _midcaps: set[str] | None = None
+
+    @property
+    def midcaps(self) -> set[str]:
+        """Capitalised words the text uses inside sentences (names; not "Several" at a sentence start)."""
+        if self._midcaps is None:
+            self._midcaps = set(_MIDCAP.findall(normalize_quotes(self.text)))
+        return self._midcaps
 
     def paragraph_at(self, position: int) -> int:
         starts = [s for s, _ in self.paragraphs]
@@ -727,17 +738,17 @@ class QuoteExtractor:
     def _collect_mentions(self, doc: _Doc) -> None:
         """Full names (for surnames), genders, organizations, and people in subject position (for pronouns)."""
         text = normalize_quotes(doc.text)
-        doc.midcaps = {re.sub(r"['’]s$", "", w) for w in _MIDCAP.findall(text)}
         for m in _NICKNAME.finditer(text[:MAX_PARAGRAPH * 10]):
             # Margaret "Peg" Halloran is Margaret Halloran: later "Halloran said" refers to her.
             self._add_full(doc, f"{m.group(1)} {m.group(2)}")
-        for s, _e, _surface, name in self.tagger.organizations_in(text):
+        # every mention counts for "the union said": ambiguous names are judged where they are used
+        for s, _e, _surface, name in self.tagger.organization_spans(text):
             doc.org_mentions.append((s, name))
         for _s, _e, _surface, name in self.tagger.people_in(text):
             self._add_full(doc, name)
         for index, (offset, _para) in enumerate(doc.paragraphs):
             masked = self._masked(doc, index)
-            if len(masked) > 3 and any(c.isupper() for c in masked):
+            if len(masked) > 3:
                 self._paragraph_mentions(doc, index, offset, masked)
 
     def _add_full(self, doc: _Doc, name: str, position: int = -1) -> None:
@@ -787,7 +798,7 @@ class QuoteExtractor:
 
     def _speech_follows(self, masked: str, end: int) -> bool:
         """'Mr. Obama said in an interview ...': a name right before a speech verb is its subject."""
-        m = re.match(r"(?:,[^,]{1,80},)?\s+((?:[a-z]+\s+){0,2}?)([a-z]+)\b", masked[end:end + 120])
+        m = _FOLLOWING_VERB.match(masked, end, end + 120)
         return bool(m) and m.group(2) in self.lx.verbs and all(w in self.lx.between_words for w in m.group(1).split())
 
     def _drop_sentence_word(self, doc: _Doc, name: str, sentence_start: bool) -> str:
@@ -837,9 +848,9 @@ def _closing(text: str, pos: int) -> int | None:
 def _is_title(words: str) -> bool:
     """'Face the Nation', 'A Change Is Gonna Come,': every word capitalised (a reporter's comma or period
     may follow a title inside the marks)."""
-    words = re.sub(r"(?<=\w)[,.]$", "", words.strip())
-    tokens = re.findall(r"[A-Za-z'’]+", words)
-    if not tokens or len(tokens) > 10 or re.search(r"[.!?,;]\s*$", words) or re.search(r"[,;]", words):
+    words = _TITLE_END.sub("", words.strip())
+    tokens = _TITLE_WORD.findall(words)
+    if not tokens or len(tokens) > 10 or _TITLE_STOP.search(words):
         return False
     return all(t[0].isupper() or t.lower() in _SMALL for t in tokens)
 
