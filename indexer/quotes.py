@@ -57,6 +57,8 @@ _SMALL = {"of", "the", "to", "a", "an", "and", "for", "in", "on", "at", "by", "o
 _NICKNAME = re.compile(r"\b([A-Z][a-z]+)\s+[\"“][A-Z][a-z]+[\"”]\s+([A-Z][a-zà-ÿ'-]+)")
 _OPENING = re.compile(r'“|(?<![\w])"(?=\S)')
 _MIDCAP = re.compile(r"(?<=[a-z0-9,;] )[A-Z][\w-]*(?:['’](?!s\b)[\w-]+)*")  # a possessive 's is left out
+# roles whose holders do not speak for the school or group named after them ("a teacher at Lincoln Elementary")
+_SPEAKS_FOR_NO_ONE = frozenset({"parent", "mother", "father", "teacher", "student"})
 _FOLLOWING_VERB = re.compile(r"(?:,[^,]{1,80},)?\s+((?:[a-z]+\s+){0,2}?)([a-z]+)\b")
 _TITLE_END = re.compile(r"(?<=\w)[,.]$")
 _TITLE_WORD = re.compile(r"[A-Za-z'’]+")
@@ -269,8 +271,8 @@ class QuoteExtractor:
         text = normalize_quotes(text)[:200]
         role_m = _ROLE_WORDS.search(text)
         role = role_m.group(1).lower() if role_m else None
-        # a parent "at Lakeview Elementary" does not speak for the school; a union's president does
-        org = self._org_in(text) if role in ("parent", "mother", "father") else self._org_written(text)
+        # a parent or teacher "at Lakeview Elementary" does not speak for the school; a union's president does
+        org = self._org_in(text) if role in _SPEAKS_FOR_NO_ONE else self._org_written(text)
         if org is None and role is not None and any(w in self._description_heads for w in re.findall(r"\w+", text.lower())):
             if doc.primary_state is None:
                 doc.primary_state = self.tagger.primary_state(doc.text) or ""

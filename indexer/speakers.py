@@ -36,6 +36,7 @@ blamed accused mocked said says call calls endorse endorsed endorsing support su
 opposed nominate nominated beating beside behind toward towards including""".split())
 
 
+_OF_JOIN = re.compile(r"[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*\s+(?:of|for|on|&)\s+(?:the\s+)?$")
 _CORE_VERBS = re.compile(r"\b(?:said|says|told|tells|wrote|writes|added|adds|asked|asks)\b")
 # speech verbs that are also nouns heading a title ("press secretary", "report card", "post office")
 _NOUNISH = frozenset("press post posts report reports charge claim question comment text answer tweet note state "
@@ -161,7 +162,11 @@ class Finder:
             return None
         if re.search(r"[A-Z][\w'’-]*\s+$", text[:best.start()]) and len(text) - best.start() >= 150:
             return None  # the end of a longer capitalised run than any name
-        return best.start(), best.group()
+        start = best.start()
+        joined = _OF_JOIN.search(text, max(0, start - 80), start)
+        if joined:
+            start = joined.start()  # "the Florida Department of Education" is one name
+        return start, text[start:]
 
     def _appositive_subject(self, text: str) -> Phrase | None:
         """'Jane Roe, a teacher at Lincoln Elementary,' -> Jane Roe (the first name of the clause)."""

@@ -66,6 +66,8 @@ def _place_and_test_forms(gazetteer: gz.Gazetteer) -> list[tuple[str, str]]:
     return ([(f, "x") for t in gazetteer.tests.values() for f in (t.name, t.full_name, *t.aliases)]
             + [(s.name, "x") for s in gazetteer.states.values()]
             + [(c, "x") for s in gazetteer.states.values() for c in s.cities]
+            + [(s.capital, "x") for s in gazetteer.states.values() if s.capital]
+            + [(a, "x") for c in gazetteer.cities for a in c.aliases if a[:1].isupper()]
             + [(a.rstrip("."), "x") for s in gazetteer.states.values() for a in s.ap if len(a.rstrip(".")) > 2])
 
 
