@@ -177,6 +177,8 @@ class Finder:
             rest = body[m.end():]
             if not rest.startswith(",") and all(w.rstrip(".") in self.lx.title_words for w in tokens(m.group())):
                 continue  # "Another critic, Jane Roe," : the name comes after its description
+            if not rest.strip() and body[:m.start()].rstrip().endswith(",") and len(tokens(m.group())) >= 2:
+                return Phrase("name", m.group(), prefix=body[:m.start()])  # "Apple's chief, Tim Cook, said"
             if not rest.startswith(",") or len(rest) > 200 or _CORE_VERBS.search(rest):
                 return None
             head = body[:m.start()]
