@@ -13,6 +13,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from indexer.gazetteer import ORG_KINDS
+
 VERB_FILE = "speech_verbs.toml"
 WORD_FILE = "attribution.toml"
 _WORD_LISTS = ("speech_nouns", "honorifics", "male_honorifics", "female_honorifics", "title_words", "between_words", "org_nouns",
@@ -37,6 +39,14 @@ class Lexicon:
     org_nouns: frozenset[str]
     org_words: frozenset[str]
     speech_nouns: frozenset[str]  # "Roe's claim that ...": nouns for someone's words
+    org_kinds: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (kind, words) to guess an unknown organization's kind
+
+    def organization_kind(self, name: str) -> str:
+        """The kind of an organization known only by the name the text gives it (gazetteer kinds)."""
+        for kind, words in self.org_kinds:
+            if any(re.search(rf"\b{re.escape(w)}\b", name) for w in words):
+                return kind
+        return "other"
 
 
 def inflections(lemma: str) -> list[str]:
@@ -122,6 +132,17 @@ def _verbs(text: str, data: dict[str, Any]) -> tuple[set[str], list[tuple[str, s
     return single, pairs
 
 
+def _org_kinds(text: str, table: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(table, dict):
+        raise LexiconError(f"{WORD_FILE}:{_line(text, 'org_kinds')}: org_kinds must be a table")
+    kinds = []
+    for kind, words in table.items():
+        if kind not in ORG_KINDS:
+            raise LexiconError(f"{WORD_FILE}:{_line(text, kind + ' =')}: org_kinds: unknown kind {kind!r}")
+        kinds.append((kind, tuple(_strings(WORD_FILE, text, kind, words))))
+    return tuple(kinds)
+
+
 def load(directory: Path | None = None) -> Lexicon:
     """Read and validate the attribution vocabularies (the packaged ones unless ``directory`` is given)."""
     verb_text, verb_data = _read(directory, VERB_FILE)
@@ -133,6 +154,7 @@ def load(directory: Path | None = None) -> Lexicon:
         forms[lemma] = [lemma, *listed]
     not_cues = _pairs(verb_text, "not_cues", verb_data.get("phrasal", {}).get("not_cues", []), forms)
     text, data = _read(directory, WORD_FILE)
+    org_kinds = _org_kinds(text, data.pop("org_kinds", {}))
     for key in data:
         if key not in _WORD_LISTS:
             raise LexiconError(f"{WORD_FILE}:{_line(text, key)}: unknown key {key!r}")
@@ -149,7 +171,7 @@ def load(directory: Path | None = None) -> Lexicon:
     return Lexicon(frozenset(verbs), tuple(phrasal), tuple(not_cues), lists["honorifics"],
                    lists["male_honorifics"] | lists["male_first_names"],
                    lists["female_honorifics"] | lists["female_first_names"], lists["title_words"],
-                   lists["between_words"], lists["org_nouns"], lists["org_words"], lists["speech_nouns"])
+                   lists["between_words"], lists["org_nouns"], lists["org_words"], lists["speech_nouns"], org_kinds)
 
 
 @lru_cache(maxsize=1)

@@ -173,6 +173,12 @@ class QuoteExtractor:
     def _place(self, phrase: str) -> bool:
         return self._memo("place", phrase, self.tagger.place_or_test)
 
+    def organization_kind(self, name: str) -> str:
+        """The kind of a speaker organization: the gazetteer's when it knows the name, else a guess from
+        its words ("Aurora Public Schools" -> district), for organizations found only in the text."""
+        org = self.g.organizations.get(name)
+        return org.kind if org is not None else self.lx.organization_kind(name)
+
     # -- names -----------------------------------------------------------------------------------------
 
     def _clean_name(self, raw: str) -> str | None:

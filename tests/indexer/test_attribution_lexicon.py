@@ -50,6 +50,26 @@ def test_uppercase_verb_is_rejected(tmp_path):
 def test_unknown_key_is_rejected(tmp_path):
     d = _copy(tmp_path)
     path = d / lexicon.WORD_FILE
-    path.write_text(path.read_text(encoding="utf-8") + '\nnicknames = ["Bo"]\n', encoding="utf-8")
+    path.write_text('nicknames = ["Bo"]\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(lexicon.LexiconError, match=r"unknown key 'nicknames'"):
+        lexicon.load(d)
+
+
+def test_kind_of_an_organization_known_only_from_the_text():
+    from indexer.quotes import default_extractor
+
+    x = default_extractor()
+    assert x.organization_kind("Fairview Teachers Association") == "union"
+    assert x.organization_kind("Aurora Public Schools") == "district"
+    assert x.organization_kind("Harlan State Department of Education") == "agency"
+    assert x.organization_kind("Valley Gazette") == "media"
+    assert x.organization_kind("Quillby Group") == "other"
+    assert x.organization_kind("NEA") == "union"  # the gazetteer's kind
+
+
+def test_unknown_org_kind_is_rejected(tmp_path):
+    d = _copy(tmp_path)
+    path = d / lexicon.WORD_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("\nmedia = [", "\npress = [", 1), encoding="utf-8")
+    with pytest.raises(lexicon.LexiconError, match=r"attribution\.toml:\d+: org_kinds: unknown kind 'press'"):
         lexicon.load(d)
