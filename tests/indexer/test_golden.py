@@ -13,7 +13,7 @@ FLOORS = {
     "states": 0.97,
     "tests": 0.95,
     "quotes": 0.98,
-    "attributed": 0.98,
+    "attributed": 0.95,
     "speaker_org": 0.88,
 }
 
