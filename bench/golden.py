@@ -16,49 +16,7 @@ sys.path.insert(0, str(ROOT))
 from indexer.evaluation import evaluate, load_golden, vocabulary  # noqa: E402
 
 
-def speaker_precision(gold_path: str, export_path: str) -> None:
-    """Of the gold quotes found (token F1 >= 0.8) that the export gives a speaker, the share that is right."""
-    import json
-    import re
-    from collections import Counter
-    from urllib.parse import urlsplit
-
-    def words(text: str | None) -> list[str]:
-        return re.findall(r"[a-z0-9]+", (text or "").lower().replace("\u2019", "'").replace("'", " "))
-
-    def f1(a: str, b: str) -> float:
-        ta, tb = Counter(words(a)), Counter(words(b))
-        common = sum((ta & tb).values())
-        return 0.0 if not common else 2 * common / (sum(ta.values()) + sum(tb.values()))
-
-    gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
-    docs = {urlsplit(d["url"]).path.lstrip("/"): d
-            for d in map(json.loads, Path(export_path).read_text(encoding="utf-8").splitlines()) if d}
-    named = right = found = 0
-    for page in gold["pages"]:
-        predicted, used = list(docs.get(page["path"], {}).get("quotes") or []), set()
-        for gq in page["quotes"] + page.get("quotes_optional", []):
-            best = max(((f1(gq["text"], q.get("text", "")), i) for i, q in enumerate(predicted) if i not in used),
-                       default=(0.0, None))
-            if best[0] < 0.8:
-                continue
-            used.add(best[1])
-            if gq not in page["quotes"]:
-                continue
-            found += 1
-            speaker = predicted[best[1]].get("speaker")
-            if speaker:
-                named += 1
-                right += bool(gq["speaker"]) and words(gq["speaker"])[-1:] == words(speaker)[-1:]
-    print(f"quotes found {found}, given a speaker {named}, right {right}: "
-          f"{right / max(1, named):.3f} of named speakers correct (target >= 0.95)")
-
-
 def main() -> None:
-    if "--speaker-precision" in sys.argv:
-        i = sys.argv.index("--speaker-precision")
-        speaker_precision(sys.argv[i + 1], sys.argv[i + 2])
-        return
     fixtures = load_golden(ROOT / "tests" / "fixtures" / "golden")
     scores, misses = evaluate(fixtures)
     print(f"documents {len(fixtures)}")
@@ -97,5 +55,47 @@ def attribution_patterns() -> None:
     print(f"attribution patterns {len(cases)}: quote found {found}, speaker and org right {exact}, "
           f"speakers named {named}, of which right {right}")
 
+def speaker_precision(gold_path: str, export_path: str) -> None:
+    """Of the gold quotes found (token F1 >= 0.8) that the export gives a speaker, the share that is right."""
+    import json
+    import re
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    def words(text: str | None) -> list[str]:
+        return re.findall(r"[a-z0-9]+", (text or "").lower().replace("\u2019", "'").replace("'", " "))
+
+    def f1(a: str, b: str) -> float:
+        ta, tb = Counter(words(a)), Counter(words(b))
+        common = sum((ta & tb).values())
+        return 0.0 if not common else 2 * common / (sum(ta.values()) + sum(tb.values()))
+
+    gold = json.loads(Path(gold_path).read_text(encoding="utf-8"))
+    docs = {urlsplit(d["url"]).path.lstrip("/"): d
+            for d in map(json.loads, Path(export_path).read_text(encoding="utf-8").splitlines()) if d}
+    named = right = found = 0
+    for page in gold["pages"]:
+        predicted, used = list(docs.get(page["path"], {}).get("quotes") or []), set()
+        for gq in page["quotes"] + page.get("quotes_optional", []):
+            best = max(((f1(gq["text"], q.get("text", "")), i) for i, q in enumerate(predicted) if i not in used),
+                       default=(0.0, None))
+            if best[0] < 0.8:
+                continue
+            used.add(best[1])
+            if gq not in page["quotes"]:
+                continue
+            found += 1
+            speaker = predicted[best[1]].get("speaker")
+            if speaker:
+                named += 1
+                right += bool(gq["speaker"]) and words(gq["speaker"])[-1:] == words(speaker)[-1:]
+    print(f"quotes found {found}, given a speaker {named}, right {right}: "
+          f"{right / max(1, named):.3f} of named speakers correct (target >= 0.95)")
+
+
 if __name__ == "__main__":
-    main()
+    if "--speaker-precision" in sys.argv:
+        at = sys.argv.index("--speaker-precision")
+        speaker_precision(sys.argv[at + 1], sys.argv[at + 2])
+    else:
+        main()
