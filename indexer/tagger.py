@@ -249,7 +249,8 @@ class Tagger:
             if len(self.g.tests[name].states) == 1 and self.g.tests[name].kind != "college_admission":
                 states[self.g.tests[name].states[0]] += 1
         primary = self._primary_state(states)
-        for name in self._described_orgs(body, primary, parts[-1]):
+        # each part on its own: their token lists are cached, the joined body's would be a second scan
+        for name in set().union(*(self._described_orgs(part, primary, parts[-1]) for part in parts)):
             orgs[name] += 1
         if primary and _GENERIC_STATE_TESTS.search(body):
             program = self._state_program(primary, year)
