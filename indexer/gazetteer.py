@@ -165,15 +165,7 @@ def _load_toml(directory: Path | None, name: str) -> tuple[str, dict[str, Any]]:
         raise GazetteerError(f"{name}: TOML error: {exc}") from None
 
 
-def load(directory: Path | None = None) -> Gazetteer:
-    """Read and validate the four gazetteer files (the packaged ones unless ``directory`` is given)."""
-    digest = hashlib.sha1()
-    texts = {}
-    for name in FILES:
-        texts[name] = _load_toml(directory, name)
-        digest.update(texts[name][0].encode())
-
-    text, data = texts["states.toml"]
+def _states(text: str, data: dict[str, Any]) -> tuple[dict[str, State], list[City]]:
     check = _Checker("states.toml", text, "state")
     states: dict[str, State] = {}
     for i, e in enumerate(data.get("state", [])):
@@ -192,42 +184,50 @@ def load(directory: Path | None = None) -> Gazetteer:
         if e.get("state") not in states:
             check_city.fail(i, e, f"unknown state {e.get('state')!r}")
         cities.append(City(e["name"], e["state"], _strings(check_city, i, e, "aliases")))
+    return states, cities
 
-    text, data = texts["organizations.toml"]
+
+def _organization(check: _Checker, i: int, e: dict[str, Any], states: dict[str, State]) -> Organization:
+    _known(check, i, e, {"name", "full_name", "aliases", "kind", "level", "state", "parent", "affiliations",
+                         "ambiguous", "context", "exclude_context", "descriptions", "city"})
+    name = e.get("name")
+    if not isinstance(name, str) or not name.strip():
+        check.fail(i, e, "name is required")
+    if e.get("kind") not in ORG_KINDS:
+        check.fail(i, e, f"kind must be one of {sorted(ORG_KINDS)}")
+    if e.get("level") not in LEVELS:
+        check.fail(i, e, f"level must be one of {sorted(LEVELS)}")
+    if e.get("state") is not None and e["state"] not in states:
+        check.fail(i, e, f"unknown state {e['state']!r}")
+    return Organization(name, e.get("full_name") or name, _strings(check, i, e, "aliases"), e["kind"], e["level"],
+                        e.get("state"), e.get("parent"), _strings(check, i, e, "affiliations"),
+                        bool(e.get("ambiguous", False)), _strings(check, i, e, "context"),
+                        _strings(check, i, e, "exclude_context"), _strings(check, i, e, "descriptions"),
+                        e.get("city"))
+
+
+def _organizations(text: str, data: dict[str, Any], states: dict[str, State]) -> dict[str, Organization]:
     check = _Checker("organizations.toml", text, "organization")
     orgs: dict[str, Organization] = {}
     surfaces: dict[str, str] = {}
     for i, e in enumerate(data.get("organization", [])):
-        _known(check, i, e, {"name", "full_name", "aliases", "kind", "level", "state", "parent", "affiliations",
-                             "ambiguous", "context", "exclude_context", "descriptions", "city"})
-        name = e.get("name")
-        if not isinstance(name, str) or not name.strip():
-            check.fail(i, e, "name is required")
-        if name in orgs:
+        org = _organization(check, i, e, states)
+        if org.name in orgs:
             check.fail(i, e, "duplicate name")
-        if e.get("kind") not in ORG_KINDS:
-            check.fail(i, e, f"kind must be one of {sorted(ORG_KINDS)}")
-        if e.get("level") not in LEVELS:
-            check.fail(i, e, f"level must be one of {sorted(LEVELS)}")
-        if e.get("state") is not None and e["state"] not in states:
-            check.fail(i, e, f"unknown state {e['state']!r}")
-        org = Organization(name, e.get("full_name") or name, _strings(check, i, e, "aliases"), e["kind"], e["level"],
-                           e.get("state"), e.get("parent"), _strings(check, i, e, "affiliations"),
-                           bool(e.get("ambiguous", False)), _strings(check, i, e, "context"),
-                           _strings(check, i, e, "exclude_context"), _strings(check, i, e, "descriptions"),
-                           e.get("city"))
-        for surface in {name, org.full_name, *org.aliases}:
+        for surface in {org.name, org.full_name, *org.aliases}:
             other = surfaces.get(surface.lower())
-            if other and other != name:
+            if other and other != org.name:
                 check.fail(i, e, f"name or alias {surface!r} is also used by {other!r}")
-            surfaces[surface.lower()] = name
-        orgs[name] = org
+            surfaces[surface.lower()] = org.name
+        orgs[org.name] = org
     for i, e in enumerate(data.get("organization", [])):
         for ref in [e.get("parent"), *e.get("affiliations", [])]:
             if ref and ref not in orgs:
                 check.fail(i, e, f"unknown parent or affiliation {ref!r}")
+    return orgs
 
-    text, data = texts["people.toml"]
+
+def _people(text: str, data: dict[str, Any], orgs: dict[str, Organization]) -> list[Person]:
     check = _Checker("people.toml", text, "person")
     people = []
     for i, e in enumerate(data.get("person", [])):
@@ -245,8 +245,10 @@ def load(directory: Path | None = None) -> Gazetteer:
                     check.fail(i, e, f"role {key} must be a year")
             roles.append(Role(r["title"], r.get("organization"), r.get("start"), r.get("end")))
         people.append(Person(e["name"], _strings(check, i, e, "aliases"), roles))
+    return people
 
-    text, data = texts["tests.toml"]
+
+def _tests(text: str, data: dict[str, Any], states: dict[str, State]) -> dict[str, Test]:
     check = _Checker("tests.toml", text, "test")
     tests: dict[str, Test] = {}
     for i, e in enumerate(data.get("test", [])):
@@ -269,6 +271,20 @@ def load(directory: Path | None = None) -> Gazetteer:
         tests[name] = Test(name, e.get("full_name") or name, _strings(check, i, e, "aliases"), e["kind"], test_states,
                            years, bool(e.get("ambiguous", False)), _strings(check, i, e, "context"),
                            _strings(check, i, e, "exclude_context"), bool(e.get("state_program", False)))
+    return tests
+
+
+def load(directory: Path | None = None) -> Gazetteer:
+    """Read and validate the four gazetteer files (the packaged ones unless ``directory`` is given)."""
+    digest = hashlib.sha1()
+    texts = {}
+    for name in FILES:
+        texts[name] = _load_toml(directory, name)
+        digest.update(texts[name][0].encode())
+    states, cities = _states(*texts["states.toml"])
+    orgs = _organizations(*texts["organizations.toml"], states)
+    people = _people(*texts["people.toml"], orgs)
+    tests = _tests(*texts["tests.toml"], states)
     return Gazetteer(orgs, people, states, tests, cities, digest.hexdigest()[:12])
 
 

@@ -29,6 +29,7 @@ _DATELINE = re.compile(r"^(?:[A-Z][A-Za-z.'-]+\s){0,3}[A-Z][A-Za-z.'-]+,\s+([A-Z
 _CITY_ABBR = re.compile(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?,\s+((?:[A-Z][a-z]{1,4}\.)|(?:[A-Z]\.[A-Z]\.))(?=[\s,;)—–-])")
 _PARTY = re.compile(r"\([DRI]-([A-Z][A-Za-z.]{1,6})\)")
 _ADDRESS = re.compile(r",\s+([A-Z]{2})\s+\d{5}\b")
+UNTRACKED_KINDS = {"media"}  # press outlets are named in the news but take no part in the debate
 IMPLIED_KINDS = {"union", "advocacy", "agency", "consortium", "district"}
 # Roles that speak for an organization; a teacher or a parent does not stand for their district.
 _NOT_REPRESENTATIVE = re.compile(r"\b(teacher|parent|student|member|mother|father|organizer)\b", re.IGNORECASE)
@@ -41,6 +42,8 @@ class Tags:
     states: list[str] = field(default_factory=list)
     tests: list[str] = field(default_factory=list)
     primary_state: str | None = None  # the state the document is mostly about, if one dominates
+    # Press outlets and testing vendors the text names: kept apart, they are not organizations of the movement.
+    other_organizations: list[str] = field(default_factory=list)
 
 
 def _year(published: str | None) -> int | None:
@@ -56,6 +59,16 @@ def _shouted(text: str, start: int) -> bool:
     line = text[line_start: line_end if line_end >= 0 else len(text)]
     letters = [c for c in line if c.isalpha()]
     return len(letters) > 12 and sum(c.isupper() for c in letters) / len(letters) > _CAPS_LINE
+
+
+def _place_and_test_forms(gazetteer: gz.Gazetteer) -> list[tuple[str, str]]:
+    """Names that make a capitalised phrase a place or a test rather than a person."""
+    return ([(f, "x") for t in gazetteer.tests.values() for f in (t.name, t.full_name, *t.aliases)]
+            + [(s.name, "x") for s in gazetteer.states.values()]
+            + [(c, "x") for s in gazetteer.states.values() for c in s.cities]
+            + [(s.capital, "x") for s in gazetteer.states.values() if s.capital]
+            + [(a, "x") for c in gazetteer.cities for a in c.aliases if a[:1].isupper()]
+            + [(a.rstrip("."), "x") for s in gazetteer.states.values() for a in s.ap if len(a.rstrip(".")) > 2])
 
 
 def _words_regex(words: list[str]) -> re.Pattern[str] | None:
@@ -82,6 +95,22 @@ class Tagger:
                                   for t in gazetteer.tests.values()}
         self.people = Matcher((f, p.name) for p in gazetteer.people for f in (p.name, *p.aliases))
         self.person_by_name = {p.name: p for p in gazetteer.people}
+        self.states = Matcher(self._state_forms(gazetteer))
+        self.ambiguous_state_re = re.compile(
+            r"\b(" + "|".join(re.escape(n) for n in sorted(self.ambiguous_states, key=len, reverse=True)) + r")\b")
+        self.abbreviations = {a: s.code for s in gazetteer.states.values() for a in s.ap}
+        self.usps = set(gazetteer.states)
+        self.cities = Matcher((a, c.name) for c in gazetteer.cities for a in c.aliases)
+        self.city_state = {c.name: c.state for c in gazetteer.cities}
+        self._build_descriptions(orgs)
+        self.context = {name: _words_regex(o.context) for name, o in orgs.items()}
+        self.exclude = {name: _words_regex(o.exclude_context) for name, o in orgs.items()}
+        self.test_context = {name: _words_regex(t.context) for name, t in gazetteer.tests.items()}
+        self.test_exclude = {name: _words_regex(t.exclude_context) for name, t in gazetteer.tests.items()}
+        self._places_tests = Matcher(_place_and_test_forms(gazetteer))
+
+    def _state_forms(self, gazetteer: gz.Gazetteer) -> list[tuple[str, str]]:
+        """Surface forms of states (names, cities, demonyms, capitals); ambiguous names are kept apart."""
         state_forms = []
         self.ambiguous_states = {}
         for s in gazetteer.states.values():
@@ -92,14 +121,9 @@ class Tagger:
             state_forms += [(c, s.code) for c in s.cities] + [(d, s.code) for d in s.demonyms]
             if s.capital and s.capital not in ("Washington",):
                 state_forms.append((s.capital, s.code))
-        state_forms += [(a, c.state) for c in gazetteer.cities for a in c.aliases if a[0].isupper()]
-        self.states = Matcher(state_forms)
-        self.ambiguous_state_re = re.compile(
-            r"\b(" + "|".join(re.escape(n) for n in sorted(self.ambiguous_states, key=len, reverse=True)) + r")\b")
-        self.abbreviations = {a: s.code for s in gazetteer.states.values() for a in s.ap}
-        self.usps = set(gazetteer.states)
-        self.cities = Matcher((a, c.name) for c in gazetteer.cities for a in c.aliases)
-        self.city_state = {c.name: c.state for c in gazetteer.cities}
+        return state_forms + [(a, c.state) for c in gazetteer.cities for a in c.aliases if a[0].isupper()]
+
+    def _build_descriptions(self, orgs: dict[str, gz.Organization]) -> None:
         descriptions = []
         for o in orgs.values():
             descriptions += [(normalize_quotes(d).replace("teachers' ", "teachers "), o.name) for d in o.descriptions]
@@ -107,10 +131,6 @@ class Tagger:
         for d, name in descriptions:
             self.description_orgs.setdefault(d.lower(), []).append(name)
         self.descriptions = Matcher((d, d.lower()) for d, _ in descriptions) if descriptions else None
-        self.context = {name: _words_regex(o.context) for name, o in orgs.items()}
-        self.exclude = {name: _words_regex(o.exclude_context) for name, o in orgs.items()}
-        self.test_context = {name: _words_regex(t.context) for name, t in gazetteer.tests.items()}
-        self.test_exclude = {name: _words_regex(t.exclude_context) for name, t in gazetteer.tests.items()}
 
     # -- helpers -------------------------------------------------------------------------------------
 
@@ -167,6 +187,39 @@ class Tagger:
                 counts[m.group(1)] += 1
         return +counts
 
+    # -- public lookups (used by the quote extractor) ----------------------------------------------------
+
+    @property
+    def gazetteer(self) -> gz.Gazetteer:
+        """The gazetteer this tagger was built from."""
+        return self.g
+
+    def organizations_in(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, surface, canonical name) of organizations named in a short phrase such as an
+        appositive. Ambiguous names are accepted unless the phrase holds their exclusion words: a short
+        phrase has too little context to demand the education sense."""
+        found = []
+        lowered = text.lower()
+        for start, end, surface, name in self.orgs.finditer(text):
+            exclude = self.exclude[name]
+            if self.g.organizations[name].ambiguous and exclude and exclude.search(text) and not self._accept_ambiguous(
+                    text, start, end, surface, self.strong_org_forms[name], self.context[name], exclude, lowered):
+                continue
+            found.append((start, end, surface, name))
+        return found
+
+    def organization_spans(self, text: str) -> list[tuple[int, int, str, str]]:
+        """Every match of an organization's name or alias, accepted or not (for masking names)."""
+        return list(self.orgs.finditer(text))
+
+    def people_in(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, surface, canonical name) of gazetteer people named in ``text``."""
+        return list(self.people.finditer(text))
+
+    def place_or_test(self, phrase: str) -> bool:
+        """True when ``phrase`` holds a state, city or test name ("Dutchess County", "Regents")."""
+        return any(True for _ in self._places_tests.finditer(phrase))
+
     # -- tagging -------------------------------------------------------------------------------------
 
     def tag(self, title: str | None, text: str, published: str | None = None,
@@ -181,33 +234,10 @@ class Tagger:
         tests: Counter = Counter()
         people: set[str] = set()
         for part in parts:
-            lowered = part.lower()
-            org_spans = []
-            for start, end, surface, name in self.orgs.finditer(part):
-                org = self.g.organizations[name]
-                org_spans.append((start, end))
-                if org.ambiguous and not self._accept_ambiguous(part, start, end, surface, self.strong_org_forms[name],
-                                                                self.context[name], self.exclude[name], lowered):
-                    continue
-                orgs[name] += 1
-            for start, end, surface, name in self.tests.finditer(part):
-                if any(s <= start and end <= e for s, e in org_spans):
-                    continue  # "Regents" inside "Board of Regents" is the board, not the exams
-                if name in self.g.organizations and part[end:end + 11].lower().startswith(" consortium"):
-                    orgs[name] += 1  # "the Smarter Balanced consortium" is the organization
-                test = self.g.tests[name]
-                if test.ambiguous and not self._accept_ambiguous(part, start, end, surface, self.strong_test_forms[name],
-                                                                 self.test_context[name], self.test_exclude[name], lowered):
-                    continue
-                tests[name] += 1
+            self._scan_part(part, orgs, tests)
             people |= {name for _s, _e, _surface, name in self.people.finditer(part)}
         if year is not None:
-            for name in people:
-                role = self.person_by_name[name].role_at(year)
-                # People imply their unions, groups and agencies, not the school or district they work in.
-                if role and role.organization and self.g.organizations[role.organization].kind in IMPLIED_KINDS \
-                        and not _NOT_REPRESENTATIVE.search(role.title):
-                    orgs[role.organization] += 1
+            self._implied_orgs(people, year, orgs)
         states = Counter()
         for part in parts:
             states.update(self.states_in(part))
@@ -219,14 +249,48 @@ class Tagger:
             if len(self.g.tests[name].states) == 1 and self.g.tests[name].kind != "college_admission":
                 states[self.g.tests[name].states[0]] += 1
         primary = self._primary_state(states)
-        for name in self._described_orgs(body, primary, parts[-1]):
+        # each part on its own: their token lists are cached, the joined body's would be a second scan
+        for name in set().union(*(self._described_orgs(part, primary, parts[-1]) for part in parts)):
             orgs[name] += 1
         if primary and _GENERIC_STATE_TESTS.search(body):
             program = self._state_program(primary, year)
             if program:
                 tests[program] += 1
-        return Tags(organizations=[n for n, _ in orgs.most_common()], states=[c for c, _ in states.most_common()],
+        ranked = [n for n, _ in orgs.most_common()]
+        return Tags(organizations=[n for n in ranked if self.g.organizations[n].kind not in UNTRACKED_KINDS],
+                    other_organizations=[n for n in ranked if self.g.organizations[n].kind in UNTRACKED_KINDS],
+                    states=[c for c, _ in states.most_common()],
                     tests=[n for n, _ in tests.most_common()], primary_state=primary)
+
+    def _scan_part(self, part: str, orgs: Counter, tests: Counter) -> None:
+        """Count the organizations and tests named in one part (title or text) of a document."""
+        lowered = part.lower()
+        org_spans = []
+        for start, end, surface, name in self.orgs.finditer(part):
+            org = self.g.organizations[name]
+            org_spans.append((start, end))
+            if org.ambiguous and not self._accept_ambiguous(part, start, end, surface, self.strong_org_forms[name],
+                                                            self.context[name], self.exclude[name], lowered):
+                continue
+            orgs[name] += 1
+        for start, end, surface, name in self.tests.finditer(part):
+            if any(s <= start and end <= e for s, e in org_spans):
+                continue  # "Regents" inside "Board of Regents" is the board, not the exams
+            if name in self.g.organizations and part[end:end + 11].lower().startswith(" consortium"):
+                orgs[name] += 1  # "the Smarter Balanced consortium" is the organization
+            test = self.g.tests[name]
+            if test.ambiguous and not self._accept_ambiguous(part, start, end, surface, self.strong_test_forms[name],
+                                                             self.test_context[name], self.test_exclude[name], lowered):
+                continue
+            tests[name] += 1
+
+    def _implied_orgs(self, people: set[str], year: int, orgs: Counter) -> None:
+        """People imply their unions, groups and agencies, not the school or district they work in."""
+        for name in people:
+            role = self.person_by_name[name].role_at(year)
+            if role and role.organization and self.g.organizations[role.organization].kind in IMPLIED_KINDS \
+                    and not _NOT_REPRESENTATIVE.search(role.title):
+                orgs[role.organization] += 1
 
     @staticmethod
     def _primary_state(states: Counter) -> str | None:
