@@ -162,8 +162,9 @@ class Catalog:
             ).fetchone()
         return row
 
-    def upsert_document(self, conn: sqlite3.Connection, doc: Document) -> str:
-        """Insert ``doc`` or update the existing row; returns "new", "updated" or "unchanged"."""
+    def upsert_document(self, conn: sqlite3.Connection, doc: Document, force: bool = False) -> str:
+        """Insert ``doc`` or update the existing row; returns "new", "updated" or "unchanged" (``force``
+        writes even an unchanged content hash: a repair of a damaged row)."""
         row = conn.execute("SELECT content_hash, version, title, published FROM documents WHERE id = ?", (doc.id,)).fetchone()
         values = {
             "url": doc.url, "canonical_url": doc.canonical_url, "source": doc.source,
@@ -177,7 +178,8 @@ class Catalog:
             cols = ", ".join(values)
             conn.execute(f"INSERT INTO documents ({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values()))
             return "new"
-        if row["content_hash"] == doc.content_hash and row["title"] == doc.title and row["published"] == doc.published:
+        same = row["content_hash"] == doc.content_hash and row["title"] == doc.title and row["published"] == doc.published
+        if same and not force:
             return "unchanged"
         values.update(updated_at=doc.updated_at, version=row["version"] + 1)
         sets = ", ".join(f"{k} = ?" for k in values)
@@ -384,6 +386,30 @@ class Catalog:
         """Source id -> display name, for the sources whose name the catalog knows (citations)."""
         rows = self.conn.execute("SELECT id, name FROM sources WHERE name IS NOT NULL AND name != ''").fetchall()
         return {r["id"]: r["name"] for r in rows}
+
+    # -- integrity (optout verify) --------------------------------------------------------------------
+
+    def iter_captures(self) -> Iterator[Capture]:
+        """Every capture that has a WARC record, in archive order."""
+        for r in self.conn.execute("SELECT * FROM captures WHERE warc_file IS NOT NULL ORDER BY id"):
+            yield Capture(**{k: r[k] for k in r.keys()})
+
+    def capture_count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM captures WHERE warc_file IS NOT NULL").fetchone()[0])
+
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """What SQLite's own integrity check finds (an empty list when the file is sound)."""
+        try:
+            rows = self.conn.execute(f"PRAGMA integrity_check({int(limit)})").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        problems = [str(r[0]) for r in rows]
+        return [] if problems == ["ok"] else problems
+
+    def forget_fetch(self, url: str) -> None:
+        """Forget that ``url`` was fetched, so the next crawl fetches it again (a damaged capture)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM fetch_state WHERE url = ?", (url,))
 
     # -- page facts (listing pages, date and kind evidence) ----------------------------------------
 

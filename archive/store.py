@@ -57,6 +57,15 @@ def content_hash(title: str | None, text: str) -> str:
     return hashlib.sha1(normalized.encode("utf-8")).hexdigest()
 
 
+def document_problem(doc: Document) -> str | None:
+    """Why a document could not be exported and restored as it is, or None when it is sound."""
+    if not doc.id or not doc.url or not isinstance(doc.text, str):
+        return "missing id, URL or text"
+    if doc.content_hash and content_hash(doc.title, doc.text) != doc.content_hash:
+        return "its text no longer matches the content hash stored when it was archived"
+    return None
+
+
 class Archive:
     """Everything kept in one data directory. Use as a context manager or call close()."""
 
@@ -117,6 +126,21 @@ class Archive:
             capture.document_id = doc.id
             self.catalog.add_capture(conn, capture)
         return outcome, doc.id
+
+    def rederive(self, doc_id: str, extracted: dict[str, Any]) -> str:
+        """Replace a document's extracted fields with a new extraction of its own archived capture (a
+        document whose stored text was damaged); its captures are left as they are."""
+        row = self.catalog.document_row(doc_id)
+        if row is None:
+            raise NotFound(f"no document {doc_id}")
+        doc = self._document_from_extraction(row["url"], extracted, row["source"], row["kind"],
+                                             row["source_organization"], row["captured_at"])
+        doc.id = doc_id  # the same document, whatever canonical URL the new extraction reports
+        with self.catalog.transaction() as conn:
+            # Forced: the damaged row still carries the content hash of the text it should have.
+            outcome = self.catalog.upsert_document(conn, doc, force=True)
+            self.catalog.mark_untagged(doc_id)
+        return outcome
 
     def _record_listing(self, url: str, extracted: dict[str, Any], capture: Capture) -> tuple[str, str | None]:
         """A listing or home page is kept as a capture only; a document archived under its URL before is
@@ -185,10 +209,20 @@ class Archive:
 
     def export_jsonl(self, out: IO[str]) -> int:
         """Write every document as one JSON object per line (the export contract); returns the count."""
-        n = 0
+        n, damaged = 0, []
         for doc in self.documents():
+            # A line that `import` would refuse, or one whose text is no longer what was archived, would
+            # make the export a backup that cannot be restored: leave it out and fail loudly at the end.
+            problem = document_problem(doc)
+            if problem:
+                damaged.append(doc.id or "?")
+                continue
             out.write(json.dumps(doc.export_dict(), ensure_ascii=False) + "\n")
             n += 1
+        if damaged:
+            shown = ", ".join(damaged[:5]) + (f" and {len(damaged) - 5} more" if len(damaged) > 5 else "")
+            raise ArchiveError(f"{len(damaged)} damaged document(s) left out of the export ({n} written): {shown}; "
+                               "run `optout verify`")
         return n
 
     def import_jsonl(self, lines: IO[str], name: str = "<stdin>") -> int:

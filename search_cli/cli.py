@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -622,9 +624,76 @@ def export(ctx: click.Context, fmt: str, output: Any) -> None:
 
         n = export_references(archive, fmt, output)
     else:
-        n = archive.export_jsonl(output)
+        try:
+            n = archive.export_jsonl(output)
+        except Exception as exc:  # noqa: BLE001 - damaged documents: one line naming them, exit 1
+            _fail(exc)
     if output is not sys.stdout:
         click.echo(f"exported {n} documents", err=True)
+
+
+@cli.command()
+@click.option("--repair", is_flag=True,
+              help="Re-derive damaged documents from their captures, let the next crawl fetch damaged captures "
+                   "again, and rebuild the index.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def verify(ctx: click.Context, repair: bool, fmt: str) -> None:
+    """Check that the archive is what was captured: every capture against its WARC record (length, sha1),
+    every document against its content hash, and the catalog file (SQLite's integrity check).
+
+    \b
+    Exit codes: 0 nothing is damaged (or everything damaged was repaired), 1 damage remains.
+    """
+    import json as _json
+
+    from archive.verify import verify as verify_archive
+
+    archive = _archive(ctx)
+    with _progress_bar() as update:
+        report = verify_archive(archive, progress=update)
+    remaining = list(report.damage)
+    repaired = None
+    if repair and report.damage:
+        from crawler.repair import repair as repair_archive
+
+        repaired = repair_archive(archive, report)
+        fixed = set(repaired.rederived)
+        remaining = [d for d in report.damage if not (d.what == "document" and d.id in fixed)]
+        _run_index(archive, rebuild=True)
+    if fmt == "json":
+        click.echo(_json.dumps({"captures": report.captures, "documents": report.documents,
+                                "damage": [d.__dict__ for d in report.damage],
+                                "rederived": repaired.rederived if repaired else [],
+                                "refetch_next_crawl": repaired.refetch if repaired else 0}, indent=1))
+    else:
+        click.echo(f"checked {report.captures} captures and {report.documents} documents: "
+                   f"{len(report.damage) or 'nothing'} damaged")
+        for d in report.damage[:50]:
+            click.echo(f"  {d.what} {d.id} {d.url}: {d.reason}")
+        if len(report.damage) > 50:
+            click.echo(f"  ... and {len(report.damage) - 50} more (--format json lists all)")
+        if repaired:
+            click.echo(f"repaired: {len(repaired.rederived)} document(s) re-derived from their captures; "
+                       f"{repaired.refetch} damaged capture(s) will be fetched again by the next `optout crawl`")
+    if remaining:  # damaged captures stay damaged until a crawl has fetched them again
+        sys.exit(1)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=_stderr(),
+                  transient=True, disable=not sys.stderr.isatty()) as progress:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.update(tasks[stage], completed=done)
+
+        yield update
 
 
 @cli.command(name="import")
