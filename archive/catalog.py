@@ -110,6 +110,23 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open the catalog for reading only, without creating, migrating or writing anything (immutable: no
+    WAL or lock files are needed beside it, so a read-only mount works)."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise ArchiveError(f"cannot open catalog {path} for reading: {exc}") from exc
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise ArchiveError(f"{path} has schema version {version}, this optout reads {SCHEMA_VERSION}; "
+                           "open it once where it is writable to migrate it" if version < SCHEMA_VERSION else
+                           f"{path} has schema version {version}, newer than this optout ({SCHEMA_VERSION}); upgrade optout")
+    return conn
+
+
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Bring the schema up to SCHEMA_VERSION, one transaction per step."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -131,23 +148,33 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
 class Catalog:
     """Rows of the catalog. Every multi-row write runs in one transaction."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
         self.path = path
-        self.conn = connect(path)
+        self.read_only = read_only
+        self.conn = connect_read_only(path) if read_only else connect(path)
 
     def close(self) -> None:
         self.conn.close()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (including KeyboardInterrupt)."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (including KeyboardInterrupt).
+        Storage failures (a full disk, a read-only file) become ArchiveError naming the cause."""
+        if self.read_only:
+            raise ArchiveError(f"the archive at {self.path.parent} is read-only: this command needs to write to it")
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                # SQLite may already have rolled back (a full disk does): keep the original error, not
+                # "cannot rollback - no transaction is active".
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise ArchiveError(f"cannot write the catalog {self.path}: {exc}") from exc
 
     # -- documents -------------------------------------------------------------------------------
 

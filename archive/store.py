@@ -52,6 +52,13 @@ def prepare_data_dir(path: Path) -> Path:
     return path
 
 
+def read_only_archive(path: Path) -> bool:
+    """True for an existing archive whose directory this process may read but not write (a newsroom's
+    shared copy on a read-only mount): it is opened for reading only."""
+    return (path / "archive.sqlite3").is_file() and os.access(path, os.R_OK | os.X_OK) \
+        and not os.access(path, os.W_OK)
+
+
 def content_hash(title: str | None, text: str) -> str:
     normalized = re.sub(r"\s+", " ", f"{title or ''}\n{text}").strip().lower()
     return hashlib.sha1(normalized.encode("utf-8")).hexdigest()
@@ -70,8 +77,10 @@ class Archive:
     """Everything kept in one data directory. Use as a context manager or call close()."""
 
     def __init__(self, data_dir: str | os.PathLike | None = None):
-        self.path = prepare_data_dir(resolve_data_dir(data_dir))
-        self.catalog = Catalog(self.path / "archive.sqlite3")
+        path = resolve_data_dir(data_dir)
+        self.read_only = read_only_archive(path)
+        self.path = path if self.read_only else prepare_data_dir(path)
+        self.catalog = Catalog(self.path / "archive.sqlite3", read_only=self.read_only)
         self.warc = WarcStore(self.path / "warc")
 
     @property
