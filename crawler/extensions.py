@@ -7,11 +7,13 @@ the pipelines know it exists."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
 from scrapy import signals
 
+from archive import ArchiveError
 from crawler import stats as crawl_stats
 from crawler.failures import page_failed
 from crawler.items import PageItem
@@ -84,7 +86,10 @@ class CrawlReport:
         self.stats.inc_value(crawl_stats.key(source, "failed"))
         self.stats.get_value(crawl_stats.FAILURES_KEY, []).append((source, url, reason))
         spider = spider or self.crawler.spider
-        spider.archive.record_failure(source, url, reason)
+        try:
+            spider.archive.record_failure(source, url, reason)
+        except (ArchiveError, OSError, sqlite3.Error):
+            pass  # storage itself is failing (the archive pipeline stops the crawl); the stats keep the count
 
     def report(self) -> None:
         if self.listener is not None:

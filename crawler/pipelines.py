@@ -54,8 +54,13 @@ class ExtractionPipeline:
 class ArchivePipeline:
     """Writes each page to the crawl's archive: the raw response to WARC, the document to the catalog."""
 
+    # Consecutive pages that could not be stored before the crawl stops: fetching on while every write
+    # fails (a full disk) would only lose more pages and hammer the sites for nothing.
+    MAX_STORAGE_FAILURES = 3
+
     def __init__(self, crawler: Any = None):
         self.crawler = crawler
+        self.storage_failures = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchivePipeline:
@@ -78,11 +83,32 @@ class ArchivePipeline:
             for url in {canonical_url(item.requested_url), canonical_url(item.url)}:
                 archive.catalog.set_fetch_state(url, None, None, item.lastmod, fetched_at)
         except (ArchiveError, OSError, sqlite3.Error) as exc:
+            self._storage_failed(exc, spider)
             raise DropItem(f"could not be archived: {exc}"[:300]) from None
+        self.storage_failures = 0
         item.outcome = "new" if item.note == "pdf" and outcome not in ("new", "updated", "unchanged") else outcome
         # The body is in the WARC file now; do not keep megabytes alive in Scrapy's item references.
         item.body = b""
         return item
+
+
+    def _storage_failed(self, exc: BaseException, spider: Any) -> None:
+        if not is_storage_failure(exc):
+            return
+        self.storage_failures += 1
+        if self.storage_failures == self.MAX_STORAGE_FAILURES and self.crawler is not None:
+            self.crawler.stats.set_value(STORAGE_ERROR_KEY, str(exc)[:300])
+            self.crawler.engine.close_spider(spider, STORAGE_FAILED)
+
+
+STORAGE_FAILED = "storage_failed"  # the crawl's finish reason when it stopped because nothing could be stored
+STORAGE_ERROR_KEY = "optout/storage_error"
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """A failure of the disk or the catalog file (full, read-only, I/O error), not of one page."""
+    cause = exc.__cause__ or exc
+    return isinstance(cause, OSError | sqlite3.OperationalError)
 
 
 def _sniffs_as_html(body: bytes) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from archive import Archive
+from archive import Archive, ArchiveError
 from archive.store import now_iso
 from crawler.settings import SETTINGS
 from crawler.sources import Source
@@ -64,9 +65,14 @@ def _locked_crawl(sources: list[Source], archive: Archive, *, refresh: bool, max
     finally:
         early.restore()
     finished = now_iso()
-    for source in sources:
-        archive.catalog.record_run(source.id, stats.values.get("optout/started", finished), finished,
-                                   stats.row(source.id), stats.succeeded(source.id))
+    try:
+        for source in sources:
+            archive.catalog.record_run(source.id, stats.values.get("optout/started", finished), finished,
+                                       stats.row(source.id), stats.succeeded(source.id))
+    except (ArchiveError, OSError, sqlite3.Error):
+        if stats.storage_error is None:
+            raise
+        # Storage is failing: the summary and the storage error still reach the user.
     return stats
 
 

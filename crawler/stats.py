@@ -29,7 +29,12 @@ class CrawlStats:
 
     @property
     def interrupted(self) -> bool:
-        return self.finish_reason not in (None, "finished")
+        return self.finish_reason not in (None, "finished", "storage_failed")
+
+    @property
+    def storage_error(self) -> str | None:
+        """Why the crawl stopped early because pages could not be stored (a full disk), if it did."""
+        return self.values.get("optout/storage_error") if self.finish_reason == "storage_failed" else None
 
     @property
     def counts(self) -> dict[str, Counter]:

@@ -128,6 +128,7 @@ def _demo_searches(archive: Any) -> None:
 # -- exit codes and signals --------------------------------------------------------------------------------
 
 EXIT_ALL_SOURCES_FAILED = 3  # a crawl that collected nothing because every source failed
+EXIT_STORAGE_FAILED = 4  # a crawl stopped because pages could not be stored (a full disk)
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), like a shell
 EXIT_TERMINATED = 143  # SIGTERM (128 + SIGTERM)
 
@@ -245,7 +246,8 @@ def crawl(ctx: click.Context, sources_file: Path | None, only: tuple[str, ...], 
 
     \b
     Exit codes: 0 the crawl ran (some sources may have failed: see `optout sources status`),
-    2 bad options or sources file, 3 every source failed (nothing was collected),
+    2 bad options or sources file, 3 every source failed (nothing was collected), 4 storage failed
+    (a full disk: the crawl stops after a few pages it cannot store),
     130 stopped by Ctrl-C (143 by SIGTERM): what was archived stays; run again for the rest.
     """
     archive = _archive(ctx)
@@ -261,6 +263,10 @@ def crawl(ctx: click.Context, sources_file: Path | None, only: tuple[str, ...], 
     except ArchiveError as exc:  # another crawl holds the data dir, or storage failed
         _fail(exc)
     _exit_if_stopped(stats)
+    if stats.storage_error:
+        click.echo(f"crawl stopped: pages could not be stored ({stats.storage_error}); what was archived before "
+                   "stays. Free some space (or fix the data dir) and run the crawl again.", err=True)
+        sys.exit(EXIT_STORAGE_FAILED)
     if stats.all_failed([s.id for s in sources]):
         click.echo(f"crawl failed: every source failed ({stats.total('failed')} failures; see above and "
                    f"`optout sources status`)", err=True)
