@@ -368,6 +368,10 @@ class Catalog:
     def record_failure(self, source: str | None, url: str, reason: str, at: str) -> None:
         self.conn.execute("INSERT INTO failures (source, url, reason, at) VALUES (?, ?, ?, ?)", (source, url, reason, at))
 
+    def clear_failures(self, urls: Iterable[str]) -> None:
+        """Forget the failures of URLs that have now been archived (they are no longer failing)."""
+        self.conn.executemany("DELETE FROM failures WHERE url = ?", [(u,) for u in urls])
+
     def failures(self, source: str | None = None, limit: int = 20) -> list[sqlite3.Row]:
         if source is None:
             return self.conn.execute("SELECT * FROM failures ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
@@ -387,7 +391,9 @@ class Catalog:
             (url, etag, last_modified, lastmod, fetched_at),
         )
 
-    def record_run(self, source: str, started: str, finished: str, counts: dict[str, int], success: bool) -> None:
+    def record_run(self, source: str, started: str, finished: str, counts: dict[str, int], success: bool,
+                   name: str | None = None) -> None:
+        """One crawl of a source: its counts, its last attempt and (if it succeeded) last success."""
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO crawl_runs (source, started, finished, discovered, fetched, new, updated, failed)"
@@ -396,7 +402,8 @@ class Catalog:
                  counts.get("new", 0), counts.get("updated", 0), counts.get("failed", 0)),
             )
             conn.execute("INSERT OR IGNORE INTO sources (id) VALUES (?)", (source,))
-            conn.execute("UPDATE sources SET last_attempt = ? WHERE id = ?", (finished, source))
+            conn.execute("UPDATE sources SET last_attempt = ?, name = COALESCE(?, name) WHERE id = ?",
+                         (finished, name, source))
             if success:
                 conn.execute("UPDATE sources SET last_success = ? WHERE id = ?", (finished, source))
 

@@ -82,6 +82,8 @@ class ArchivePipeline:
             fetched_at = now_iso()
             for url in {canonical_url(item.requested_url), canonical_url(item.url)}:
                 archive.catalog.set_fetch_state(url, None, None, item.lastmod, fetched_at)
+            if item.failure is None:  # archived now: its earlier failures no longer hold
+                archive.catalog.clear_failures({item.requested_url, item.url})
         except (ArchiveError, OSError, sqlite3.Error) as exc:
             self._storage_failed(exc, spider)
             raise DropItem(f"could not be archived: {exc}"[:300]) from None

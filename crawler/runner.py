@@ -68,7 +68,7 @@ def _locked_crawl(sources: list[Source], archive: Archive, *, refresh: bool, max
     try:
         for source in sources:
             archive.catalog.record_run(source.id, stats.values.get("optout/started", finished), finished,
-                                       stats.row(source.id), stats.succeeded(source.id))
+                                       stats.row(source.id), stats.succeeded(source.id), name=source.name)
     except (ArchiveError, OSError, sqlite3.Error):
         if stats.storage_error is None:
             raise

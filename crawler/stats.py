@@ -60,9 +60,11 @@ class CrawlStats:
         return {k: int(self.values.get(key(source, k), 0)) for k in FIELDS}
 
     def succeeded(self, source: str) -> bool:
-        """True when the source had a successful crawl: something fetched or known unchanged, and not
-        every fetch failed (a stopped crawl is not a success either)."""
+        """True when the source had a successful crawl: something archived, or something fetched or known
+        unchanged without every fetch failing (a stopped crawl that archived nothing is no success)."""
         row = self.row(source)
+        if row["new"] + row["updated"] > 0:  # it archived something, even if the crawl was stopped after
+            return True
         return (row["failed"] == 0 or row["fetched"] > row["failed"] or row["skipped"] > 0) and not self.interrupted
 
     def all_failed(self, sources: list[str]) -> bool:
