@@ -283,6 +283,14 @@ class Catalog:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def declared_organizations(self) -> list[str]:
+        """Organizations the archive itself names: those its sources speak for and those speakers were
+        found to speak for (known organizations whether or not the gazetteer lists them)."""
+        rows = self.conn.execute(
+            "SELECT source_organization AS name FROM documents WHERE source_organization IS NOT NULL"
+            " UNION SELECT speaker_org FROM quotes WHERE speaker_org IS NOT NULL ORDER BY 1").fetchall()
+        return [r[0] for r in rows if r[0]]
+
 
 def _signed64(value: int | None) -> int | None:
     # SQLite integers are signed 64-bit; simhashes are unsigned.

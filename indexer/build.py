@@ -13,7 +13,7 @@ from pathlib import Path
 
 from archive import Archive
 from indexer.annotate import annotate, gazetteer_version
-from indexer.search import IndexBusy, SearchIndex, add_documents
+from indexer.engine import IndexBusy, SearchBackend, add_all, open_backend
 
 BATCH = 500
 
@@ -46,8 +46,8 @@ def index_lock(data_dir: Path, timeout: float = 0.0) -> Iterator[None]:
         fh.close()
 
 
-def search_index(archive: Archive) -> SearchIndex:
-    return SearchIndex(archive.index_dir)
+def search_index(archive: Archive) -> SearchBackend:
+    return open_backend(archive.index_dir)
 
 
 def tag_documents(archive: Archive, retag: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
@@ -97,7 +97,7 @@ def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], 
     if report.rebuilt:
         building = archive.path / "index.building"
         shutil.rmtree(building, ignore_errors=True)
-        target = SearchIndex(building)
+        target = open_backend(building)
         target.create()
         where = ""
     else:
@@ -106,10 +106,10 @@ def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], 
     report.total = catalog.count()
     written: list[tuple[str, int]] = []
     if pending:
-        with target.writers(bulk=len(pending) > 2000) as (dw, qw):
+        with target.writer(bulk=len(pending) > 2000) as writer:
             for start in range(0, len(pending), BATCH):
                 docs = [catalog.to_document(catalog.document_row(i)) for i in pending[start:start + BATCH]]
-                report.indexed += add_documents(dw, qw, docs, update=not report.rebuilt)
+                report.indexed += add_all(writer, docs, update=not report.rebuilt)
                 written += [(d.id, d.version) for d in docs]
                 if progress:
                     progress("indexing", report.indexed, len(pending))

@@ -1,5 +1,5 @@
-"""The search backend: Whoosh indexes of documents and quotes. Nothing outside this module imports whoosh,
-so another engine can take its place behind the same functions."""
+"""The Whoosh search backend (``indexer.engine.SearchBackend``): the documents and quotes indexes, writing
+them and running querylang trees over them. The only module that imports whoosh."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,19 +15,12 @@ from whoosh import index as windex
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.qparser import MultifieldParser, OrGroup, QueryParser
-from whoosh.query import And, DateRange, Every, Not, Or, Query, Term
+from whoosh.query import DateRange, Or, Phrase, Query, Term
 
-DOCS, QUOTES = "documents", "quotes"
+from indexer import querylang as ql
+from indexer.engine import DOCS, QUOTES, IndexBusy, IndexMissing, Request, Response
+
 TAG_FIELDS = ("organizations", "states", "tests")
-
-
-class IndexBusy(RuntimeError):
-    """Another process is writing the index."""
-
-
-class IndexMissing(RuntimeError):
-    """No index has been built yet."""
 
 
 def _analyzer() -> Any:
@@ -52,6 +44,8 @@ def documents_schema() -> Schema:
         states=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         tests=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         speakers=KEYWORD(commas=True, lowercase=True),
+        # The organization whose own source published the document (documents "by" it).
+        publisher=KEYWORD(commas=True, lowercase=True),
         dup_of=STORED(),
     )
 
@@ -69,6 +63,8 @@ def quotes_schema() -> Schema:
         source=ID(stored=True),
         kind=ID(stored=True),
         published=DATETIME(stored=True, sortable=True),
+        year=ID(),
+        month=ID(),
         organizations=KEYWORD(commas=True, lowercase=True),
         states=KEYWORD(commas=True, lowercase=True),
         tests=KEYWORD(commas=True, lowercase=True),
@@ -93,7 +89,8 @@ def document_fields(doc: Any) -> dict[str, Any]:
                               " ".join([*doc.organizations, *doc.states, *doc.tests, *speakers]), doc.text]),
         "source": doc.source or "", "kind": doc.kind,
         "organizations": ",".join(doc.organizations), "states": ",".join(doc.states), "tests": ",".join(doc.tests),
-        "speakers": ",".join(speakers), "dup_of": doc.near_duplicate_of,
+        "speakers": ",".join(s.replace(",", " ") for s in speakers), "dup_of": doc.near_duplicate_of,
+        "publisher": (doc.source_organization or "").replace(",", " "),
     }
     published = _to_datetime(doc.published)
     if published:
@@ -113,15 +110,22 @@ def quote_fields(doc: Any) -> Iterator[dict[str, Any]]:
             "states": ",".join(doc.states), "tests": ",".join(doc.tests),
         }
         if published:
-            fields["published"] = published
+            fields.update(published=published, year=str(published.year), month=f"{published.year}-{published.month:02d}")
         yield fields
 
 
-class SearchIndex:
+# Fields compared lowercased (KEYWORD lowercase=True); others exactly.
+_LOWERCASED = {"organizations", "states", "tests", "speakers", "speaker_org", "publisher"}
+# Free text: the fields a word without a field prefix searches.
+_FREE_TEXT = {DOCS: ("content",), QUOTES: ("text", "speaker")}
+_SCHEMAS = {DOCS: documents_schema, QUOTES: quotes_schema}
+
+
+class WhooshBackend:
     """The documents and quotes indexes in one folder."""
 
     def __init__(self, directory: Path):
-        self.directory = directory
+        self.directory = Path(directory)
 
     def exists(self) -> bool:
         """True when both indexes have been created (readable or not: see healthy())."""
@@ -162,7 +166,7 @@ class SearchIndex:
 
     @contextmanager
     def writers(self, timeout: float = 0.0, bulk: bool = False) -> Iterator[tuple[Any, Any]]:
-        """Writers for both indexes; IndexBusy when another process holds them."""
+        """Raw Whoosh writers for both indexes; IndexBusy when another process holds them."""
         # Plain (not compound) segment files: Whoosh copies every part of a compound segment into memory
         # each time the index is opened (about 70 ms per search at 20,000 documents), and assembling the
         # compound file adds to every commit.
@@ -173,15 +177,16 @@ class SearchIndex:
             opts.update(procs=2, multisegment=True, limitmb=1024)
         elif bulk:
             opts.update(limitmb=1024)
+        busy = "the index is busy: another `optout index` is writing it; try again when it ends"
         try:
             dw = self.open(DOCS).writer(**opts)
         except LockError:
-            raise IndexBusy("the index is busy: another `optout index` is writing it; try again when it ends") from None
+            raise IndexBusy(busy) from None
         try:
             qw = self.open(QUOTES).writer(timeout=timeout, limitmb=512 if bulk else 128, compound=False)
         except LockError:
             dw.cancel()
-            raise IndexBusy("the index is busy: another `optout index` is writing it; try again when it ends") from None
+            raise IndexBusy(busy) from None
         try:
             yield dw, qw
         except BaseException:
@@ -191,68 +196,275 @@ class SearchIndex:
         dw.commit()
         qw.commit()
 
+    @contextmanager
+    def writer(self, timeout: float = 0.0, bulk: bool = False) -> Iterator[_Writer]:
+        """A writer for documents (and their quotes); committed when the block ends without error."""
+        with self.writers(timeout, bulk) as (dw, qw):
+            yield _Writer(dw, qw)
+
     def doc_count(self) -> int:
         if not self.exists():
             return 0
         with self.open(DOCS).searcher() as s:
             return s.doc_count()
 
+    @contextmanager
+    def session(self) -> Iterator[_Session]:
+        """Both indexes open for searching, closed when the block ends."""
+        session = _Session(self)
+        try:
+            yield session
+        finally:
+            session.close()
+
+
+SearchIndex = WhooshBackend  # the name older code and tests use
+
+
+class _Writer:
+    def __init__(self, dw: Any, qw: Any):
+        self.dw, self.qw = dw, qw
+
+    def add(self, doc: Any, update: bool) -> None:
+        """Write a document and its quotes; ``update`` replaces an earlier version."""
+        if update:
+            self.dw.update_document(**document_fields(doc))
+            self.qw.delete_by_term("doc_id", doc.id)
+        else:
+            self.dw.add_document(**document_fields(doc))
+        for fields in quote_fields(doc):
+            self.qw.add_document(**fields)
+
 
 def add_documents(dw: Any, qw: Any, docs: Iterable[Any], update: bool) -> int:
-    """Write documents (and their quotes) to open writers; ``update`` replaces earlier versions."""
-    n = 0
+    """Write documents (and their quotes) to open raw writers; ``update`` replaces earlier versions."""
+    writer, n = _Writer(dw, qw), 0
     for doc in docs:
-        if update:
-            dw.update_document(**document_fields(doc))
-            qw.delete_by_term("doc_id", doc.id)
-        else:
-            dw.add_document(**document_fields(doc))
-        for fields in quote_fields(doc):
-            qw.add_document(**fields)
+        writer.add(doc, update)
         n += 1
     return n
 
 
-@dataclass
-class Filters:
-    """Restrictions that never change scores: they go to Whoosh's filter=, not into the query."""
+def _term_ids(reader: Any, fieldname: str, text: str) -> set[int]:
+    """Document numbers of one term, read block by block (Whoosh's matchers yield them one at a time)."""
+    out: set[int] = set()
+    for leaf, offset in reader.leaf_readers():
+        if (fieldname, text) not in leaf:
+            continue
+        m = leaf.postings(fieldname, text)
+        try:
+            while m.is_active():
+                if m._ids is None:  # noqa: SLF001 - private, but 5x faster than all_ids() at 20,000 docs
+                    m._read_ids()  # noqa: SLF001
+                ids = m._ids  # noqa: SLF001
+                out.update(ids if not offset else (i + offset for i in ids))
+                m._next_block()  # noqa: SLF001
+        except AttributeError:  # another posting format: the public, slower way
+            out.update(i + offset for i in leaf.postings(fieldname, text).all_ids())
+    return out
 
-    organizations: list[str] = field(default_factory=list)
-    states: list[str] = field(default_factory=list)
-    tests: list[str] = field(default_factory=list)
-    kinds: list[str] = field(default_factory=list)
-    sources: list[str] = field(default_factory=list)
-    speakers: list[str] = field(default_factory=list)
-    speaker_orgs: list[str] = field(default_factory=list)
-    exclude: list[tuple[str, str]] = field(default_factory=list)
-    since: datetime | None = None
-    until: datetime | None = None
 
-    def query(self, quotes: bool = False) -> Query | None:
+class _Collection:
+    """One open index: the matched set of a tree, ordering, facets."""
+
+    def __init__(self, ix: Any, name: str):
+        self.name, self.ix = name, ix
+        self.searcher = ix.searcher()
+        self.reader = self.searcher.reader()
+        self.schema = ix.schema
+        self._universe: set[int] | None = None
+
+    @property
+    def universe(self) -> set[int]:
+        if self._universe is None:
+            self._universe = set(self.reader.all_doc_ids())
+        return self._universe
+
+    def analyze(self, text: str, fieldname: str) -> list[str]:
+        analyzer = self.schema[fieldname].analyzer
+        return [t.text for t in analyzer(text)]
+
+    def text_query(self, node: ql.Text) -> Query | None:
+        """A Term (one token) or a Phrase (several, adjacent) per field; None when nothing is left."""
+        fields = (node.field,) if node.field else _FREE_TEXT[self.name]
         parts: list[Query] = []
-        for fieldname, values in (("organizations", self.organizations), ("states", self.states),
-                                  ("tests", self.tests), ("kind", self.kinds), ("source", self.sources)):
-            if values:
-                lowered = fieldname in TAG_FIELDS
-                parts.append(Or([Term(fieldname, v.lower() if lowered else v) for v in values]))
-        if quotes and self.speaker_orgs:
-            parts.append(Or([Term("speaker_org", v.lower()) for v in self.speaker_orgs]))
-        if self.speakers:
-            name_field = "speaker" if quotes else "speakers"
-            if quotes:
-                parts.append(Or([And([Term("speaker", w.lower()) for w in s.split()]) for s in self.speakers]))
-            else:
-                parts.append(Or([Term(name_field, s.lower()) for s in self.speakers]))
-        if self.since or self.until:
-            parts.append(date_filter(self.since, self.until))
+        for fieldname in fields:
+            if fieldname not in self.schema.names():
+                continue
+            tokens = self.analyze(node.text, fieldname)
+            if len(tokens) == 1:
+                parts.append(Term(fieldname, tokens[0]))
+            elif tokens:
+                parts.append(Phrase(fieldname, tokens))
         if not parts:
             return None
-        return And(parts) if len(parts) > 1 else parts[0]
+        return parts[0] if len(parts) == 1 else Or(parts)
 
-    def mask(self) -> Query | None:
-        if not self.exclude:
+    def docs(self, query: Query) -> set[int]:
+        if isinstance(query, Term):
+            return _term_ids(self.reader, query.fieldname, query.text)
+        if isinstance(query, Or):
+            return set().union(*(self.docs(q) for q in query.subqueries))
+        return set(self.searcher.docs_for_query(query))
+
+    def matched(self, node: ql.Node) -> set[int]:
+        """Exactly the documents the tree matches (set algebra over posting lists)."""
+        if isinstance(node, ql.Text):
+            query = self.text_query(node)
+            return self.docs(query) & self.universe if query is not None else set()
+        if isinstance(node, ql.FieldTerm):
+            if node.field not in self.schema.names():
+                return set()
+            lower = node.field in _LOWERCASED
+            out: set[int] = set()
+            for value in node.values:
+                out |= _term_ids(self.reader, node.field, value.lower() if lower else value)
+            return out & self.universe
+        if isinstance(node, ql.DateIn):
+            return self.docs(date_filter(_day(node.start), _day(node.end, end=True))) & self.universe
+        if isinstance(node, ql.All):
+            return set(self.universe)
+        if isinstance(node, ql.Nothing):
+            return set()
+        if isinstance(node, ql.Not):
+            return self.universe - self.matched(node.item)
+        if isinstance(node, ql.Or):
+            return set().union(*(self.matched(i) for i in node.items))
+        return self._and(node)
+
+    def _and(self, node: ql.And) -> set[int]:
+        positive = [i for i in node.items if not isinstance(i, ql.Not)]
+        negative = [i.item for i in node.items if isinstance(i, ql.Not)]
+        result: set[int] | None = None
+        for item in positive:
+            found = self.matched(item)
+            result = found if result is None else result & found
+            if not result:
+                return set()
+        if result is None:
+            result = set(self.universe)
+        for item in negative:
+            result -= self.matched(item)
+            if not result:
+                break
+        return result
+
+    def ranked(self, request: Request, matched: set[int]) -> list[tuple[int, float | None]]:
+        """The top ``window`` of ``matched`` in the requested order, with scores for relevance."""
+        if request.sort in ("date", "-date"):
+            return [(d, None) for d in self._by_date(matched, newest_first=request.sort == "-date")[:request.window]]
+        parts = [q for q in (self.text_query(t) for t in request.rank) if q is not None]
+        parts += [Term(f, v.lower() if f in _LOWERCASED else v, boost=w) for f, v, w in request.boosts]
+        out: list[tuple[int, float | None]] = []
+        if parts and matched:
+            # Scores come from the free text and the boosts; the matched set is passed as the filter, so
+            # scoring never adds or removes a match.
+            results = self.searcher.search(Or(parts) if len(parts) > 1 else parts[0], limit=request.window,
+                                           filter=matched)
+            out = [(hit.docnum, round(hit.score or 0.0, 3)) for hit in results]
+        if len(out) < request.window and len(out) < len(matched):
+            # Matches no scoring term reaches (NOT-only or field-only queries) follow, newest first.
+            seen = {d for d, _ in out}
+            rest = self._by_date(matched - seen, newest_first=True)
+            out += [(d, 0.0) for d in rest[:request.window - len(out)]]
+        return out
+
+    def _by_date(self, docnums: set[int], newest_first: bool) -> list[int]:
+        """Oldest (or newest) first; undated documents last either way, then by document number."""
+        column = self.reader.column_reader("published", translate=False) \
+            if self.reader.has_column("published") else None
+        dated, undated = [], []
+        for d in docnums:
+            value = column[d] if column is not None else None
+            (dated if value else undated).append((value, d))
+        dated.sort(key=lambda vd: (-vd[0], vd[1]) if newest_first else vd)
+        return [d for _, d in dated] + sorted(d for _, d in undated)
+
+    def facet_counts(self, fields: tuple[str, ...], matched: set[int]) -> dict[str, dict[str, int]]:
+        """Per field, each value's number of matches, most frequent first."""
+        out: dict[str, dict[str, int]] = {}
+        everything = matched == self.universe
+        for fieldname in fields:
+            counts: dict[str, int] = {}
+            if matched and fieldname in self.schema.names():
+                for term in self.reader.lexicon(fieldname):
+                    value = term.decode() if isinstance(term, bytes) else term
+                    if everything and not self.reader.has_deletions():
+                        n = self.reader.doc_frequency(fieldname, value)
+                    else:
+                        n = len(matched.intersection(_term_ids(self.reader, fieldname, value)))
+                    if n:
+                        counts[value] = n
+            out[fieldname] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return out
+
+    def search(self, request: Request) -> Response:
+        matched = self.matched(request.match)
+        order = self.ranked(request, matched)
+        hits = []
+        for docnum, score in order:
+            stored = dict(self.searcher.stored_fields(docnum))
+            if isinstance(stored.get("published"), datetime):
+                stored["published"] = stored["published"].date().isoformat()
+            stored["score"] = score if request.sort == "relevance" else None
+            hits.append(stored)
+        return Response(total=len(matched), hits=hits, facets=self.facet_counts(request.facets, matched))
+
+    def suggest(self, word: str) -> str | None:
+        fieldname = _FREE_TEXT[self.name][0]
+        tokens = self.analyze(word, fieldname)
+        if len(tokens) != 1 or (fieldname, tokens[0]) in self.reader:
             return None
-        return Or([Term(f, v.lower() if f in TAG_FIELDS else v) for f, v in self.exclude])
+        found = self.searcher.suggest(fieldname, tokens[0], limit=1)
+        return found[0] if found else None
+
+    def values(self, fieldname: str) -> list[str]:
+        if fieldname not in self.schema.names():
+            return []
+        return [t.decode() if isinstance(t, bytes) else t for t in self.reader.lexicon(fieldname)]
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class _Session:
+    """Open collections for one command (each index opened on first use, once)."""
+
+    def __init__(self, backend: WhooshBackend):
+        self.backend = backend
+        self._open: dict[str, _Collection] = {}
+
+    def collection(self, name: str) -> _Collection:
+        if name not in self._open:
+            ix = self.backend.open(name)
+            if set(ix.schema.names()) != set(_SCHEMAS[name]().names()):
+                raise IndexMissing("the search index was written by another version: run `optout index --rebuild`")
+            self._open[name] = _Collection(ix, name)
+        return self._open[name]
+
+    def search(self, collection: str, request: Request) -> Response:
+        return self.collection(collection).search(request)
+
+    def suggest(self, collection: str, word: str) -> str | None:
+        return self.collection(collection).suggest(word)
+
+    def values(self, collection: str, fieldname: str) -> list[str]:
+        return self.collection(collection).values(fieldname)
+
+    def analyze(self, collection: str, text: str, fieldname: str | None = None) -> list[str]:
+        return self.collection(collection).analyze(text, fieldname or _FREE_TEXT[collection][0])
+
+    def close(self) -> None:
+        for c in self._open.values():
+            c.close()
+        self._open.clear()
+
+
+def _day(iso: str | None, end: bool = False) -> datetime | None:
+    if not iso:
+        return None
+    day = datetime.fromisoformat(iso[:10])
+    return day.replace(hour=23, minute=59, second=59) if end else day
 
 
 def date_filter(since: datetime | None, until: datetime | None) -> Query:
@@ -263,7 +475,7 @@ def date_filter(since: datetime | None, until: datetime | None) -> Query:
     last = until or datetime(datetime.now().year + 1, 12, 31, 23, 59, 59)
     month_aligned = first.day == 1 and (last + timedelta(days=1)).day == 1 and \
         (first.hour, first.minute) == (0, 0) and (last.hour, last.minute) == (23, 59)
-    if not month_aligned or first > last or "month" not in documents_schema().names():
+    if not month_aligned or first > last:
         return DateRange("published", since, until)
     terms: list[Query] = []
     for year in range(first.year, last.year + 1):
@@ -276,16 +488,4 @@ def date_filter(since: datetime | None, until: datetime | None) -> Query:
     return Or(terms) if len(terms) > 1 else terms[0]
 
 
-def parse_text_query(schema: Any, text: str, fields: list[str]) -> Query:
-    """Free text as users type it: OR-grouped (documents matching more words rank higher), with
-    phrases, AND/OR/NOT and title: from Whoosh's parser."""
-    if not text.strip():
-        return Every()
-    # Plain OR: Whoosh's coordination bonus (OrGroup.factory) counts the query terms present in each
-    # segment, so the same document scored differently depending on which segment a rebuild put it in.
-    parser = MultifieldParser(fields, schema, group=OrGroup) if len(fields) > 1 else \
-        QueryParser(fields[0], schema, group=OrGroup)
-    return parser.parse(text)
-
-
-__all__ = ["And", "Not", "Term"]
+__all__ = ["IndexBusy", "IndexMissing", "SearchIndex", "WhooshBackend", "add_documents", "date_filter"]

@@ -12,8 +12,9 @@ from typing import Any
 FORMATS = ("table", "json", "jsonl", "csv", "md")
 
 
-def dump(rows: list[dict[str, Any]], fmt: str, columns: Sequence[str], out: Any = None) -> None:
-    """Print ``rows`` in a machine-readable ``fmt`` (json, jsonl, csv, md)."""
+def dump(rows: list[dict[str, Any]] | dict[str, Any], fmt: str, columns: Sequence[str], out: Any = None) -> None:
+    """Print ``rows`` in a machine-readable ``fmt`` (json, jsonl, csv, md); with json, ``rows`` may be an
+    object (the --with-total envelope)."""
     out = out or sys.stdout
     if fmt == "json":
         out.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
@@ -66,3 +67,57 @@ def console(err: bool = False) -> Any:
     from rich.console import Console
 
     return Console(stderr=err, highlight=False)
+
+
+def print_notes(notes: Sequence[str]) -> None:
+    """What the query parser ignored, on stderr (stdout stays clean for programs)."""
+    for note in notes:
+        sys.stderr.write(f"note: {note}\n")
+
+
+def _facet_line(name: str, counts: dict[str, int], top: int = 6) -> str | None:
+    items = list(counts.items())[:top]
+    if not items:
+        return None
+    more = f", +{len(counts) - top} more" if len(counts) > top else ""
+    return f"{name}: " + ", ".join(f"{k} {v}" for k, v in items) + more
+
+
+def print_hits_table(results: Any) -> None:
+    """Documents as a table, with the paging summary, facets (years too) and the date range applied."""
+    if not results.hits:
+        msg = results.summary("documents")
+        if results.suggestion:
+            msg += f"; did you mean: {results.suggestion}"
+        print(msg)
+        if results.dates:
+            print(f"dates: published {results.dates}")
+        return
+    table(results.summary("documents"), ["date", "source", "title", "tags", "snippet", "id"],
+          [[h.published or "", h.source or "", h.title or "",
+            ", ".join([*h.organizations[:3], *h.states[:3], *h.tests[:3]]),
+            h.snippet[:200], h.id + (f" (+{len(h.folded)} similar)" if h.folded else "")] for h in results.hits])
+    lines = [_facet_line(name, counts, top=8 if name == "year" else 6) for name, counts in results.facets.items()]
+    if results.dates:
+        lines.append(f"dates: published {results.dates}")
+    if results.pages > results.page:
+        lines.append(f"next page: --page {results.page + 1}")
+    print("\n".join(line for line in lines if line))
+
+
+def print_quotes_table(results: Any, cited_rows: list[dict[str, Any]] | None = None) -> None:
+    """Quotes as a table, with the paging summary and the date range applied; citations below."""
+    if not results.hits:
+        print(results.summary("quotes"))
+        if results.dates:
+            print(f"dates: published {results.dates}")
+        return
+    table(results.summary("quotes"), ["quote", "speaker", "organization", "date", "source"],
+          [[f"“{h.text}”", ", ".join(filter(None, [h.speaker, h.speaker_role])) or "(organization)",
+            h.speaker_org or "", h.published or "", f"{h.title}\n{h.url}"] for h in results.hits])
+    if results.dates:
+        print(f"dates: published {results.dates}")
+    if results.pages > results.page:
+        print(f"next page: --page {results.page + 1}")
+    for row in cited_rows or []:
+        print(row["citation"])
