@@ -307,11 +307,27 @@ class _Collection:
             return set().union(*(self.docs(q) for q in query.subqueries))
         return set(self.searcher.docs_for_query(query))
 
-    def matched(self, node: ql.Node) -> set[int]:
-        """Exactly the documents the tree matches (set algebra over posting lists)."""
+    def empty(self, node: ql.Node) -> bool:
+        """True for free text the analyzer drops entirely (stop words such as "the", "of"): it is left out
+        of AND and OR, and NOT of it is left out too."""
         if isinstance(node, ql.Text):
-            query = self.text_query(node)
-            return self.docs(query) & self.universe if query is not None else set()
+            return self.text_query(node) is None
+        if isinstance(node, ql.And | ql.Or):
+            return all(self.empty(i) for i in node.items)
+        if isinstance(node, ql.Not):
+            return self.empty(node.item)
+        return False
+
+    def matched(self, node: ql.Node) -> set[int]:
+        """Exactly the documents the tree matches (set algebra over posting lists). Text that analyzes to
+        nothing is ignored where it stands; a query of nothing else matches nothing."""
+        if self.empty(node):
+            return set()
+        return self._matched(node)
+
+    def _matched(self, node: ql.Node) -> set[int]:
+        if isinstance(node, ql.Text):
+            return self.docs(self.text_query(node)) & self.universe
         if isinstance(node, ql.FieldTerm):
             if node.field not in self.schema.names():
                 return set()
@@ -327,24 +343,25 @@ class _Collection:
         if isinstance(node, ql.Nothing):
             return set()
         if isinstance(node, ql.Not):
-            return self.universe - self.matched(node.item)
+            return self.universe - self._matched(node.item)
         if isinstance(node, ql.Or):
-            return set().union(*(self.matched(i) for i in node.items))
+            return set().union(*(self._matched(i) for i in node.items if not self.empty(i)))
         return self._and(node)
 
     def _and(self, node: ql.And) -> set[int]:
-        positive = [i for i in node.items if not isinstance(i, ql.Not)]
-        negative = [i.item for i in node.items if isinstance(i, ql.Not)]
+        items = [i for i in node.items if not self.empty(i)]
+        positive = [i for i in items if not isinstance(i, ql.Not)]
+        negative = [i.item for i in items if isinstance(i, ql.Not)]
         result: set[int] | None = None
         for item in positive:
-            found = self.matched(item)
+            found = self._matched(item)
             result = found if result is None else result & found
             if not result:
                 return set()
         if result is None:
             result = set(self.universe)
         for item in negative:
-            result -= self.matched(item)
+            result -= self._matched(item)
             if not result:
                 break
         return result
