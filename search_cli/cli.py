@@ -390,6 +390,14 @@ def _print_quotes(results: Any, fmt: str, cite: str | None, sort: str = "relevan
     print_quotes_table(results, rows if cite else None)
 
 
+def _source_organizations(archive: Any) -> list[str]:
+    """Organizations the configured sources (packaged and added) speak for, crawled yet or not."""
+    try:
+        return [s.organization for s in _load_sources(archive, None, (), defaults=True) if s.organization]
+    except click.ClickException:
+        return []  # a broken sources file is reported by the commands that crawl
+
+
 @cli.command()
 @click.argument("name")
 @click.option("--since", help=f"From the start of: {DATES_HELP}.")
@@ -410,7 +418,8 @@ def org(ctx: click.Context, name: str, since: str | None, until: str | None, lim
 
     archive = _archive(ctx)
     try:
-        canonical = Resolver(declared=archive.catalog.declared_organizations()).resolve("org", name)
+        declared = [*archive.catalog.declared_organizations(), *_source_organizations(archive)]
+        canonical = Resolver(declared=declared).resolve("org", name)
         span = resolve_range(since, until)
     except (QueryError, DateError) as exc:
         raise UserError(str(exc)) from None
