@@ -4,7 +4,9 @@ them and running querylang trees over them. The only module that imports whoosh.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+from array import array
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -18,7 +20,7 @@ from whoosh.index import LockError
 from whoosh.query import DateRange, Or, Phrase, Query, Term
 
 from indexer import querylang as ql
-from indexer.engine import DOCS, QUOTES, IndexBusy, IndexMissing, Request, Response
+from indexer.engine import DOCS, FACETS, QUOTES, IndexBusy, IndexMissing, Request, Response
 
 TAG_FIELDS = ("organizations", "states", "tests")
 
@@ -273,6 +275,7 @@ class _Collection:
         self.reader = self.searcher.reader()
         self.schema = ix.schema
         self._universe: set[int] | None = None
+        self._facets: dict[str, dict[str, array]] | None = None
 
     @property
     def universe(self) -> set[int]:
@@ -332,9 +335,11 @@ class _Collection:
             if node.field not in self.schema.names():
                 return set()
             lower = node.field in _LOWERCASED
+            cached = self.facet_postings().get(node.field) if node.field in FACETS else None
             out: set[int] = set()
             for value in node.values:
-                out |= _term_ids(self.reader, node.field, value.lower() if lower else value)
+                key = value.lower() if lower else value
+                out.update(cached.get(key, ()) if cached is not None else _term_ids(self.reader, node.field, key))
             return out & self.universe
         if isinstance(node, ql.DateIn):
             return self.docs(date_filter(_day(node.start), _day(node.end, end=True))) & self.universe
@@ -397,21 +402,50 @@ class _Collection:
         dated.sort(key=lambda vd: (-vd[0], vd[1]) if newest_first else vd)
         return [d for _, d in dated] + sorted(d for _, d in undated)
 
+    def facet_postings(self) -> dict[str, dict[str, array]]:
+        """Every facet value's document numbers, kept in a cache file beside the index: decoding Whoosh's
+        posting blocks costs about 80 ms per search at 20,000 documents, loading the cache a few."""
+        if self._facets is None:
+            self._facets = self._load_facets()
+        return self._facets
+
+    def _facet_cache(self) -> tuple[Path, str]:
+        folder = Path(self.ix.storage.folder)
+        # Each commit writes a new table of contents: its name identifies this version of the index.
+        tocs = sorted(p.name for p in folder.glob("_MAIN_*.toc"))
+        return folder.parent / f".facets-{self.name}.pickle", f"{tocs[-1] if tocs else ''}:{self.reader.doc_count()}"
+
+    def _load_facets(self) -> dict[str, dict[str, array]]:
+        path, key = self._facet_cache()
+        try:
+            with open(path, "rb") as fh:
+                data = pickle.load(fh)  # noqa: S301 - our own file in the user's data directory
+            if data.get("key") == key:
+                return data["fields"]
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError, TypeError):
+            pass
+        fields = {f: {v: array("i", sorted(_term_ids(self.reader, f, v))) for v in self.values(f)}
+                  for f in FACETS if f in self.schema.names()}
+        try:
+            tmp = path.with_name(f"{path.name}.{os.getpid()}")
+            with open(tmp, "wb") as fh:
+                pickle.dump({"key": key, "fields": fields}, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only data directory only loses the cache
+        return fields
+
     def facet_counts(self, fields: tuple[str, ...], matched: set[int]) -> dict[str, dict[str, int]]:
-        """Per field, each value's number of matches, most frequent first."""
+        """Per field, each value's number of matches (deleted documents never count), most frequent first."""
         out: dict[str, dict[str, int]] = {}
-        everything = matched == self.universe
+        postings = self.facet_postings() if fields and matched else {}
+        everything = len(matched) == len(self.universe)
         for fieldname in fields:
             counts: dict[str, int] = {}
-            if matched and fieldname in self.schema.names():
-                for term in self.reader.lexicon(fieldname):
-                    value = term.decode() if isinstance(term, bytes) else term
-                    if everything and not self.reader.has_deletions():
-                        n = self.reader.doc_frequency(fieldname, value)
-                    else:
-                        n = len(matched.intersection(_term_ids(self.reader, fieldname, value)))
-                    if n:
-                        counts[value] = n
+            for value, ids in postings.get(fieldname, {}).items():
+                n = len(ids) if everything and not self.reader.has_deletions() else len(matched.intersection(ids))
+                if n:
+                    counts[value] = n
             out[fieldname] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
         return out
 
