@@ -3,10 +3,9 @@ Part of the query language; the tables come from the gazetteer plus the organiza
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from indexer.querylang import QueryError
@@ -57,15 +56,29 @@ class Resolver:
     """Turns what users type for organizations, states and tests into canonical names (aliases and all).
     ``declared`` organizations (named by sources and speakers, maybe unknown to the gazetteer) are known too."""
 
-    def __init__(self, tables: dict[str, dict[str, str]] | None = None, declared: Iterable[str] = ()) -> None:
+    def __init__(self, tables: dict[str, dict[str, str]] | None = None,
+                 declared: Iterable[str] | Callable[[], Iterable[str]] = ()) -> None:
         tables = tables if tables is not None else alias_tables()
         self.orgs = dict(tables["orgs"])
         self.states, self.tests = tables["states"], tables["tests"]
         self.declared: set[str] = set()
-        for name in declared:
+        # A callable is only asked when a name is not in the gazetteer (reading the archive costs time).
+        self._pending = declared if callable(declared) else None
+        if not callable(declared):
+            self._add_declared(declared)
+
+    def _add_declared(self, names: Iterable[str]) -> None:
+        for name in names:
             if name.lower() not in self.orgs:
                 self.orgs[name.lower()] = name
                 self.declared.add(name)
+
+    def _load_pending(self) -> bool:
+        if self._pending is None:
+            return False
+        pending, self._pending = self._pending, None
+        self._add_declared(pending())
+        return True
 
     def resolve(self, kind: str, value: str) -> str:
         """The canonical name; QueryError naming close matches when unknown."""
@@ -75,6 +88,10 @@ class Resolver:
             raise QueryError(f"{kind}: needs a value, e.g. {kind}:{_EXAMPLES[kind]}")
         if key in table:
             return table[key]
+        if kind == "org" and self._load_pending():
+            return self.resolve(kind, value)
+        import difflib
+
         close = difflib.get_close_matches(key, list(table), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(sorted({table[c] for c in close}))}?" if close else ""
         raise QueryError(f"unknown {kind} {value!r}{hint}")

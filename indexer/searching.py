@@ -156,7 +156,7 @@ class Searcher:
     def resolver(self) -> Resolver:
         if self._resolver is None:
             self._resolver = Resolver(cached_alias_tables(self.archive.index_dir / "aliases.json"),
-                                      declared=self.archive.catalog.declared_organizations())
+                                      declared=self.archive.catalog.declared_organizations)
         return self._resolver
 
     # -- options -----------------------------------------------------------------------------------------
@@ -260,10 +260,17 @@ class Searcher:
         wanted = page * limit
         request = Request(match=ql.conjoin(parsed.node, self.filter_node(filters, DOCS)),
                           rank=list(ql.positive_text(parsed.node)), boosts=self._boosts(text), sort=sort,
-                          # room for folded near-duplicates
-                          window=wanted * 2 + 20 if fold else wanted, facets=FACETS if facets else ())
+                          window=wanted + 5 if fold else wanted, facets=FACETS if facets else ())
         response = self.session.search(DOCS, request)
-        hits = _fold(response.hits, fold)[(page - 1) * limit: wanted]
+        folded = _fold(response.hits, fold)
+        while fold and len(folded) < wanted < response.total and len(response.hits) == request.window:
+            # Near-duplicates folded away part of the page: fetch further down (rare; facets not again).
+            request.window, request.facets = request.window * 4, ()
+            facet_counts = response.facets
+            response = self.session.search(DOCS, request)
+            response.facets = facet_counts
+            folded = _fold(response.hits, fold)
+        hits = folded[(page - 1) * limit: wanted]
         self._snippets(hits, request.rank)
         suggestion = self._suggest(text, request.rank) if suggest and response.total == 0 else None
         return Results(total=response.total, hits=hits, facets=self._labels(response.facets), suggestion=suggestion,
