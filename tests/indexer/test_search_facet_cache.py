@@ -1,4 +1,5 @@
-"""Facet counts come from a cache file beside the index; an index update must never leave them stale."""
+"""Facet counts and field lengths come from a cache file beside the index; an index update must never
+leave them stale."""
 
 import io
 import json
@@ -16,7 +17,7 @@ def test_facets_follow_an_index_update(sample_archive, tmp_path):
     try:
         before = Searcher(archive)
         counts = before.search("", before.filters(), limit=1).facets
-        assert list((data / "index").glob(".facets-documents.pickle"))
+        assert list((data / "index").glob(".cache-documents.pickle"))
         before.close()
         doc = {"id": "f00dfacade000001", "url": "http://127.0.0.1:1/official/notice.html", "kind": "official",
                "title": "A fictional notice about the testing calendar", "published": "2031-05-02",
