@@ -12,7 +12,7 @@ import pytest
 
 from archive import Archive
 from indexer import querylang as ql
-from indexer.engine import DOCS, QUOTES, Request, Response
+from indexer.engine import DOCS, Request, Response
 from indexer.searching import Searcher
 
 ROOT = Path(__file__).resolve().parents[2]
