@@ -290,6 +290,30 @@ def _postings(reader: Any, fieldname: str, text: str) -> Iterator[tuple[int, flo
                 m.next()
 
 
+def _positions(reader: Any, fmt: Any, fieldname: str, text: str, wanted: set[int]) -> dict[int, list[int]] | None:
+    """Positions of one term in the ``wanted`` documents; None if the posting format is not Whoosh 3's."""
+    out: dict[int, list[int]] = {}
+    for leaf, offset in reader.leaf_readers():
+        if (fieldname, text) not in leaf:
+            continue
+        m = leaf.postings(fieldname, text)
+        try:
+            while m.is_active():
+                if m._ids is None:  # noqa: SLF001 - see _term_ids
+                    m._read_ids()  # noqa: SLF001
+                ids = m._ids  # noqa: SLF001
+                need = [i for i, d in enumerate(ids) if d + offset in wanted]
+                if need:
+                    if m._values is None:  # noqa: SLF001
+                        m._read_values()  # noqa: SLF001
+                    for i in need:
+                        out[ids[i] + offset] = fmt.decode_positions(m._values[i])  # noqa: SLF001
+                m._next_block()  # noqa: SLF001
+        except (AttributeError, TypeError):
+            return None
+    return out
+
+
 def _terms(query: Query) -> list[Term]:
     """The Terms of a rank query (an Or of Terms, or one Term), boosts kept."""
     if isinstance(query, Term):
@@ -334,6 +358,28 @@ class _Collection:
     def term_ids(self, fieldname: str, text: str) -> set[int]:
         return {d for d, _ in self.postings(fieldname, text)}
 
+    def phrase_docs(self, fieldname: str, words: list[str]) -> set[int] | None:
+        """Documents with ``words`` at consecutive positions: candidates from the (cached) posting sets,
+        then the positions of those candidates only (Whoosh's phrase matcher computes spans for every
+        candidate: a second at 20,000 documents). None when the postings cannot be read this way."""
+        candidates = set.intersection(*(self.term_ids(fieldname, w) for w in words))
+        if not candidates:
+            return set()
+        positions = []
+        for word in dict.fromkeys(words):
+            found = _positions(self.reader, self.schema[fieldname].format, fieldname, word, candidates)
+            if found is None:
+                return None
+            positions.append((word, found))
+        by_word = dict(positions)
+        out = set()
+        for d in candidates:
+            first = by_word[words[0]][d]
+            rest = [set(by_word[w][d]) for w in words[1:]]
+            if any(all(p + k + 1 in pos for k, pos in enumerate(rest)) for p in first):
+                out.add(d)
+        return out
+
     def analyze(self, text: str, fieldname: str) -> list[str]:
         analyzer = self.schema[fieldname].analyzer
         return [t.text for t in analyzer(text)]
@@ -357,6 +403,10 @@ class _Collection:
     def docs(self, query: Query) -> set[int]:
         if isinstance(query, Term):
             return self.term_ids(query.fieldname, query.text)
+        if isinstance(query, Phrase) and query.slop == 1:
+            found = self.phrase_docs(query.fieldname, list(query.words))
+            if found is not None:
+                return found
         if isinstance(query, Or):
             return set().union(*(self.docs(q) for q in query.subqueries))
         return set(self.searcher.docs_for_query(query))
