@@ -14,12 +14,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from whoosh import index as windex
-from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.index import LockError
-from whoosh.query import DateRange, Or, Phrase, Query, Term
-from whoosh.scoring import BM25FScorer
+from indexer.whoosh_import import light_whoosh_import
+
+with light_whoosh_import():
+    from whoosh import index as windex
+    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+    from whoosh.index import LockError
+    from whoosh.query import DateRange, Or, Phrase, Query, Term
+    from whoosh.scoring import BM25FScorer
 
 from indexer import querylang as ql
 from indexer.engine import DOCS, FACETS, QUOTES, IndexBusy, IndexMissing, Request, Response
