@@ -311,9 +311,11 @@ class Searcher:
         """Organizations, tests, kinds and years named in free text raise matching documents' scores."""
         boosts = [("year", y, 3.0) for y in sorted(set(_YEAR_IN_TEXT.findall(text)))]
         lowered = " " + re.sub(r"[^\w.&' -]+", " ", text.lower()) + " "
+        words = lowered.split()
+        # Every run of up to eight words, looked up in the alias tables (names are at most that long).
+        grams = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 8) + 1)}
         for table, fieldname in ((self.resolver.orgs, "organizations"), (self.resolver.tests, "tests")):
-            for name in sorted({canonical for alias, canonical in table.items()
-                                if len(alias) > 2 and f" {alias} " in lowered}):
+            for name in sorted({table[g] for g in grams if len(g) > 2 and g in table}):
                 boosts.append((fieldname, name, 2.0))
         if re.search(r"\b(statements?|press releases?|said in a statement)\b", lowered):
             boosts.append(("kind", "statement", 2.0))

@@ -359,6 +359,8 @@ class _Collection:
         return self._postings[key]
 
     def term_ids(self, fieldname: str, text: str) -> set[int]:
+        if fieldname in FACETS and (fieldname, text) not in self._postings:
+            return set(self.facet_postings().get(fieldname, {}).get(text, ()))  # decoded already, cached
         return {d for d, _ in self.postings(fieldname, text)}
 
     def phrase_docs(self, fieldname: str, words: list[str]) -> set[int] | None:
