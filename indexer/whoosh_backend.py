@@ -271,26 +271,33 @@ def _term_ids(reader: Any, fieldname: str, text: str) -> set[int]:
     return out
 
 
-def _postings(reader: Any, fieldname: str, text: str) -> Iterator[tuple[int, float]]:
-    """(document number, weight) of one term, block by block."""
+def _postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float]]:
+    """Document numbers and weights of one term, read block by block (two flat lists: cheaper to build
+    and to scan than pairs)."""
+    ids: list[int] = []
+    weights: list[float] = []
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
         m = leaf.postings(fieldname, text)
+        start = len(ids)
         try:
             while m.is_active():
                 if m._ids is None:  # noqa: SLF001 - see _term_ids
                     m._read_ids()  # noqa: SLF001
                 if m._weights is None:  # noqa: SLF001
                     m._read_weights()  # noqa: SLF001
-                ids = m._ids if not offset else [i + offset for i in m._ids]  # noqa: SLF001
-                yield from zip(ids, m._weights, strict=False)  # noqa: SLF001
+                ids.extend(m._ids if not offset else [i + offset for i in m._ids])  # noqa: SLF001
+                weights.extend(m._weights)  # noqa: SLF001
                 m._next_block()  # noqa: SLF001
         except AttributeError:
+            del ids[start:], weights[start:]  # another posting format: this segment the public way
             m = leaf.postings(fieldname, text)
             while m.is_active():
-                yield m.id() + offset, m.weight()
+                ids.append(m.id() + offset)
+                weights.append(m.weight())
                 m.next()
+    return ids, weights
 
 
 def _positions(reader: Any, fmt: Any, fieldname: str, text: str, wanted: set[int]) -> dict[int, list[int]] | None:
@@ -337,7 +344,7 @@ class _Collection:
         self.schema = ix.schema
         self._universe: set[int] | None = None
         self._cached: dict[str, Any] | None = None
-        self._postings: dict[tuple[str, str], list[tuple[int, float]]] = {}
+        self._postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
 
     @property
     def universe(self) -> set[int]:
@@ -351,17 +358,17 @@ class _Collection:
             self._universe = universe
         return self._universe
 
-    def postings(self, fieldname: str, text: str) -> list[tuple[int, float]]:
-        """(document number, weight) pairs of one term, decoded once per session."""
+    def postings(self, fieldname: str, text: str) -> tuple[list[int], list[float]]:
+        """Document numbers and weights of one term, decoded once per session."""
         key = (fieldname, text)
         if key not in self._postings:
-            self._postings[key] = list(_postings(self.reader, fieldname, text))
+            self._postings[key] = _postings(self.reader, fieldname, text)
         return self._postings[key]
 
     def term_ids(self, fieldname: str, text: str) -> set[int]:
         if fieldname in FACETS and (fieldname, text) not in self._postings:
             return set(self.facet_postings().get(fieldname, {}).get(text, ()))  # decoded already, cached
-        return {d for d, _ in self.postings(fieldname, text)}
+        return set(self.postings(fieldname, text)[0])
 
     def phrase_docs(self, fieldname: str, words: list[str]) -> set[int] | None:
         """Documents with ``words`` at consecutive positions: candidates from the (cached) posting sets,
@@ -523,7 +530,7 @@ class _Collection:
         if (fieldname, text) not in self.reader:
             return
         scorer = self.searcher.weighting.scorer(self.searcher, fieldname, text)
-        postings = self.postings(fieldname, text)
+        postings = zip(*self.postings(fieldname, text), strict=True)
         get = scores.get
         if not isinstance(scorer, BM25FScorer):  # not scorable (ID fields): the weight, as Whoosh does
             for d, w in postings:
