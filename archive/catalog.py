@@ -490,6 +490,14 @@ class Catalog:
             "SELECT id FROM documents WHERE positioned_with IS NULL OR positioned_with != ? ORDER BY rowid", (version,))
         return [r["id"] for r in rows]
 
+    def declared_organizations(self) -> list[str]:
+        """Organizations the archive itself names: those its sources speak for and those speakers were
+        found to speak for (known organizations whether or not the gazetteer lists them)."""
+        rows = self.conn.execute(
+            "SELECT source_organization AS name FROM documents WHERE source_organization IS NOT NULL"
+            " UNION SELECT speaker_org FROM quotes WHERE speaker_org IS NOT NULL ORDER BY 1").fetchall()
+        return [r[0] for r in rows if r[0]]
+
 
 def _json_or_none(text: str | None) -> Any:
     return json.loads(text) if text else None

@@ -82,7 +82,7 @@ def run_queries(data_dir: str | os.PathLike[str], queries: Sequence[Mapping[str,
                 k: int = 10) -> list[QueryResult]:
     """Run every query through the library's Searcher over the archive in ``data_dir``; score each one."""
     from archive import Archive
-    from indexer.query import Searcher
+    from indexer.searching import Searcher
 
     results = []
     with Archive(data_dir) as archive:
@@ -96,6 +96,7 @@ def run_queries(data_dir: str | os.PathLike[str], queries: Sequence[Mapping[str,
             missed = [p for p, g in sorted(judgments.items(), key=lambda kv: -kv[1]) if g >= 2 and p not in top]
             results.append(QueryResult(q["query"], options, judgments, ranked, found.total,
                                        ndcg_at_k(ranked, judgments, k), missed))
+        searcher.close()
     return results
 
 

@@ -5,8 +5,9 @@ usage: python bench/search.py [--n 20000] [--runs 3] [--work DIR]
 
 1. generates N fictional ~600-word documents (bench/gen_archive.py) and loads them with `optout import`;
 2. times `optout index` (documents/s; target >= 250);
-3. times `optout search QUERY --format json` as fresh processes, ~20 queries x --runs
-   (targets: p50 <= 300 ms, p95 <= 600 ms), and `optout --help` (target <= 200 ms);
+3. times `optout search QUERY` as fresh processes, ~20 queries x --runs, in the default table output (paging
+   summary, facets over every match, snippets) and with `--format json` (targets for both: p50 <= 300 ms,
+   p95 <= 600 ms), and `optout --help` (target <= 200 ms);
 4. in the same run, times the same queries as fresh `python -c` processes over an SQLite FTS5 table of the
    same texts (porter stemming, bm25 with title weighted 2, LIMIT 10, tag and date filters as WHERE
    clauses), and prints both and their ratio.
@@ -28,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +74,9 @@ def optout_cmd() -> list[str]:
 def clean_env() -> dict[str, str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     env.pop("OPTOUT_HOME", None)
+    # Installed packages run from compiled bytecode; with PYTHONDONTWRITEBYTECODE set (as in some
+    # sandboxes) every process would compile the project's modules again (50-100 ms per search).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
@@ -84,8 +89,10 @@ def run(cmd: Sequence[str], timeout: float = 3600) -> tuple[float, subprocess.Co
     return elapsed, done
 
 
-def cli_args(text: str, filters: dict[str, Any]) -> list[str]:
-    args = ["search", *text.split(), "--format", "json"] if '"' not in text else ["search", text, "--format", "json"]
+def cli_args(text: str, filters: dict[str, Any], fmt: str = "json") -> list[str]:
+    args = ["search", *text.split()] if '"' not in text else ["search", text]
+    if fmt != "table":
+        args += ["--format", fmt]
     for key, value in filters.items():
         args += [f"--{key}", str(value)]
     return args
@@ -146,7 +153,8 @@ def fts_match(text: str) -> str:
 
 def fts_where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     """Filters resolved the way the CLI resolves them (canonical names, dates) as SQL on the FTS5 table."""
-    from indexer.query import Resolver, parse_date
+    from indexer.aliases import Resolver
+    from indexer.dates import parse_span
 
     resolver = Resolver()
     clauses, params = [], []
@@ -159,10 +167,10 @@ def fts_where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
         params.append(filters["kind"])
     if "since" in filters:
         clauses.append("published >= ?")
-        params.append(parse_date(filters["since"]).date().isoformat())
+        params.append(parse_span(filters["since"]).start.isoformat())
     if "until" in filters:
         clauses.append("published <= ?")
-        params.append(parse_date(filters["until"], end=True).date().isoformat())
+        params.append(parse_span(filters["until"]).end.isoformat())
     return "".join(f" AND {c}" for c in clauses), params
 
 
@@ -219,28 +227,42 @@ def prepare(work: Path, n: int) -> dict[str, float]:
     return figures
 
 
-def time_queries(work: Path, runs: int) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, int],
-                                                  dict[str, int]]:
+@dataclass
+class Timings:
+    table: dict[str, list[float]] = field(default_factory=dict)
+    json: dict[str, list[float]] = field(default_factory=dict)
+    fts: dict[str, list[float]] = field(default_factory=dict)
+    hits: dict[str, str] = field(default_factory=dict)
+
+
+def time_queries(work: Path, runs: int) -> Timings:
     data, db = work / "data", work / "fts.sqlite3"
-    optout_times: dict[str, list[float]] = {}
-    fts_times: dict[str, list[float]] = {}
-    optout_hits: dict[str, int] = {}
-    fts_hits: dict[str, int] = {}
+    t = Timings()
     prepared = []
     for text, filters in QUERIES:
         label = text + "".join(f" --{k} {v}" for k, v in filters.items())
         where, params = fts_where(filters)
-        prepared.append((label, [*optout_cmd(), "--data-dir", str(data), *cli_args(text, filters)],
+        base = [*optout_cmd(), "--data-dir", str(data)]
+        prepared.append((label, [*base, *cli_args(text, filters, "table")], [*base, *cli_args(text, filters, "json")],
                          [sys.executable, "-c", FTS_QUERY_PROGRAM, str(db), fts_match(text), where, json.dumps(params)]))
-    for _ in range(runs):  # interleaved, so neither side gets a warmer cache
-        for label, optout, fts in prepared:
-            elapsed, done = run(optout, timeout=120)
-            optout_times.setdefault(label, []).append(elapsed)
-            optout_hits[label] = len(json.loads(done.stdout))
+    for _ in range(runs):  # interleaved, so no side gets a warmer cache
+        for label, table, as_json, fts in prepared:
+            elapsed, _done = run(table, timeout=120)
+            t.table.setdefault(label, []).append(elapsed)
+            elapsed, done = run(as_json, timeout=120)
+            t.json.setdefault(label, []).append(elapsed)
+            optout_hits = len(json.loads(done.stdout))
             elapsed, done = run(fts, timeout=120)
-            fts_times.setdefault(label, []).append(elapsed)
-            fts_hits[label] = len(json.loads(done.stdout))
-    return optout_times, fts_times, optout_hits, fts_hits
+            t.fts.setdefault(label, []).append(elapsed)
+            t.hits[label] = f"{optout_hits}/{len(json.loads(done.stdout))}"
+    return t
+
+
+def _line(name: str, values: list[float], target_ms: int | None = None) -> str:
+    text = f"{name:23}{ms(percentile(values, 50))} p50 {ms(percentile(values, 95))} p95"
+    if target_ms is not None:
+        text += f"   target p50 <= {target_ms} ms: {verdict(percentile(values, 50) * 1000 <= target_ms)}"
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -255,33 +277,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures = prepare(work, args.n)
         help_times = [run([*optout_cmd(), "--help"])[0] for _ in range(5)]
         python_times = [run([sys.executable, "-c", "pass"])[0] for _ in range(5)]
-        optout_times, fts_times, optout_hits, fts_hits = time_queries(work, args.runs)
+        t = time_queries(work, args.runs)
 
     docs_s = args.n / figures["indexed"]
-    every_optout = [t for ts in optout_times.values() for t in ts]
-    every_fts = [t for ts in fts_times.values() for t in ts]
-    width = max(len(label) for label in optout_times)
-    print(f"\n== {args.n} documents, {len(QUERIES)} queries x {args.runs} runs, fresh processes ==")
-    print(f"{'query':{width}}  {'optout median':>13}  {'FTS5 median':>11}  ratio  hits (optout/FTS5)")
-    for label in optout_times:
-        a, b = statistics.median(optout_times[label]), statistics.median(fts_times[label])
-        print(f"{label:{width}}  {ms(a):>13}  {ms(b):>11}  {a / b:5.1f}  {optout_hits[label]}/{fts_hits[label]}")
-    p50, p95 = percentile(every_optout, 50), percentile(every_optout, 95)
-    f50, f95 = percentile(every_fts, 50), percentile(every_fts, 95)
+    every = {name: [x for xs in getattr(t, name).values() for x in xs] for name in ("table", "json", "fts")}
+    width = max(len(label) for label in t.table)
+    print(f"\n== {args.n} documents, {len(QUERIES)} queries x {args.runs} runs, fresh processes (medians) ==")
+    print(f"{'query':{width}}  {'table':>10}  {'json':>10}  {'FTS5':>10}  table/FTS5  hits (json/FTS5)")
+    for label in t.table:
+        a, b, c = (statistics.median(getattr(t, n)[label]) for n in ("table", "json", "fts"))
+        print(f"{label:{width}}  {ms(a):>10}  {ms(b):>10}  {ms(c):>10}  {a / c:10.1f}  {t.hits[label]}")
     print("\n== figures ==")
     print(f"import                 {figures['imported']:8.1f} s    ({args.n / figures['imported']:.0f} documents/s)")
     print(f"index                  {figures['indexed']:8.1f} s    {docs_s:8.0f} documents/s   "
           f"target >= {TARGET_INDEX_DOCS_S}: {verdict(docs_s >= TARGET_INDEX_DOCS_S)}")
-    print(f"optout search p50      {ms(p50)}                  target <= {TARGET_P50_MS} ms: "
-          f"{verdict(p50 * 1000 <= TARGET_P50_MS)}")
-    print(f"optout search p95      {ms(p95)}                  target <= {TARGET_P95_MS} ms: "
-          f"{verdict(p95 * 1000 <= TARGET_P95_MS)}")
-    print(f"optout search max      {ms(max(every_optout))}")
+    print(_line("optout search (table)", every["table"], TARGET_P50_MS))
+    print(_line("optout search (json)", every["json"], TARGET_P50_MS))
+    print(_line("FTS5 python -c", every["fts"]))
+    for name in ("table", "json"):
+        print(f"ratio {name}/FTS5       p50 {percentile(every[name], 50) / percentile(every['fts'], 50):.1f}x   "
+              f"p95 {percentile(every[name], 95) / percentile(every['fts'], 95):.1f}x")
+    print(f"p95 targets <= {TARGET_P95_MS} ms: table {verdict(percentile(every['table'], 95) * 1000 <= TARGET_P95_MS)}, "
+          f"json {verdict(percentile(every['json'], 95) * 1000 <= TARGET_P95_MS)}")
     print(f"optout --help median   {ms(statistics.median(help_times))}   (max {ms(max(help_times)).strip()})"
           f"   target <= {TARGET_HELP_MS} ms: {verdict(statistics.median(help_times) * 1000 <= TARGET_HELP_MS)}")
-    print(f"FTS5 python -c p50     {ms(f50)}")
-    print(f"FTS5 python -c p95     {ms(f95)}")
-    print(f"ratio optout/FTS5      p50 {p50 / f50:.1f}x   p95 {p95 / f95:.1f}x")
     print(f"bare `python -c pass`  {ms(statistics.median(python_times))}   (interpreter start-up, for scale)")
     print(f"FTS5 table build       {figures['fts_built']:8.1f} s")
     return 0

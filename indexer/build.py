@@ -19,7 +19,7 @@ from indexer.annotate import (
     rescore_positions,
     store_positions,
 )
-from indexer.search import IndexBusy, SearchIndex, add_documents
+from indexer.engine import IndexBusy, SearchBackend, add_all, open_backend
 
 BATCH = 500
 
@@ -52,8 +52,8 @@ def index_lock(data_dir: Path, timeout: float = 0.0) -> Iterator[None]:
         fh.close()
 
 
-def search_index(archive: Archive) -> SearchIndex:
-    return SearchIndex(archive.index_dir)
+def search_index(archive: Archive) -> SearchBackend:
+    return open_backend(archive.index_dir)
 
 
 def tag_documents(archive: Archive, retag: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
@@ -104,17 +104,17 @@ def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], 
     if report.rebuilt:
         building = archive.path / "index.building"
         shutil.rmtree(building, ignore_errors=True)
-        target = SearchIndex(building)
+        target = open_backend(building)
         target.create()
     listings = catalog.listing_ids()  # listing and home pages stay in the catalog, never in the index
     pending = [i for i in (catalog.all_ids() if report.rebuilt else catalog.unindexed_ids()) if i not in listings]
     report.total = catalog.count()
     written: list[tuple[str, int]] = []
     if pending:
-        with target.writers(bulk=len(pending) > 2000) as (dw, qw):
+        with target.writer(bulk=len(pending) > 2000) as writer:
             for start in range(0, len(pending), BATCH):
                 docs = [catalog.to_document(catalog.document_row(i)) for i in pending[start:start + BATCH]]
-                report.indexed += add_documents(dw, qw, docs, update=not report.rebuilt)
+                report.indexed += add_all(writer, docs, update=not report.rebuilt)
                 written += [(d.id, d.version) for d in docs]
                 if progress:
                     progress("indexing", report.indexed, len(pending))

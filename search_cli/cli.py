@@ -113,7 +113,7 @@ def demo(ctx: click.Context, keep_serving: bool) -> None:
 
 def _demo_searches(archive: Any) -> None:
     examples = [('opt out', {}), ('parents refuse tests', {"orgs": ["NJEA"]}), ('PARCC', {"since": "2015", "until": "2016"})]
-    from indexer.query import Searcher
+    from indexer.searching import Searcher
 
     searcher = Searcher(archive)
     for text, opts in examples:
@@ -122,7 +122,7 @@ def _demo_searches(archive: Any) -> None:
         results = searcher.search(text, searcher.filters(**opts), limit=5)
         _print_hits(results, "table")
     click.echo("\n$ optout quotes \"opt out\" --limit 3")
-    _print_quotes(searcher.quotes("opt out", searcher.filters(), limit=3), "table", None)
+    _print_quotes(searcher.quotes("opt out", searcher.filters(), limit=3), "table", None, archive)
 
 
 # -- exit codes and signals --------------------------------------------------------------------------------
@@ -320,18 +320,29 @@ def index(ctx: click.Context, rebuild: bool, wait: float) -> None:
 
 # -- search --------------------------------------------------------------------------------------------
 
+DATES_HELP = ('2015, "March 2015", "spring 2015", 2015-16 (school year, July to June), "last spring", '
+              '"2 years ago", "2014 to 2016"')
+
 _filter_options = [
-    click.option("--org", "orgs", multiple=True, help="Organization (name or alias), repeatable."),
+    click.option("--org", "orgs", multiple=True,
+                 help="Mentions this organization (name or alias), repeatable. See --by for who published."),
+    click.option("--by", "by", multiple=True,
+                 help="Published by this organization's own sources (quotes: said by its people), repeatable."),
     click.option("--state", "states", multiple=True, help="State (code or name), repeatable."),
     click.option("--test", "tests", multiple=True, help="Test (name or alias), repeatable."),
     click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
                  help="Document kind, repeatable."),
     click.option("--source", "sources", multiple=True, help="Source id, repeatable."),
-    click.option("--since", help='Published on or after ("2015", "March 2015", "2 years ago").'),
-    click.option("--until", help="Published on or before."),
-    click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True),
+    click.option("--since", help=f"Published on or after the start of: {DATES_HELP}."),
+    click.option("--until", help="Published on or before the end of (same forms as --since)."),
+    click.option("--during", help='Published within ("spring 2015", "2015-16", "last spring").'),
+    click.option("--sort", type=click.Choice(["relevance", "date", "-date"]), default="relevance", show_default=True,
+                 help="relevance, date (oldest first) or -date (newest first)."),
     click.option("--limit", type=int, default=10, show_default=True, help="Results per page."),
-    click.option("--page", type=int, default=1, show_default=True),
+    click.option("--page", type=int, default=1, show_default=True, help="Page of results (see the summary line)."),
+    click.option("--with-total", is_flag=True,
+                 help="With --format json: an object {total, page, pages, limit, sort, dates, hits} instead of "
+                      "the array of hits."),
 ]
 
 
@@ -342,7 +353,7 @@ def filter_options(func: Any) -> Any:
 
 
 def _searcher(ctx: click.Context) -> Any:
-    from indexer.query import Searcher
+    from indexer.searching import Searcher
 
     archive = _archive(ctx)
     searcher = Searcher(archive)
@@ -357,7 +368,8 @@ def _searcher(ctx: click.Context) -> Any:
 
 
 def _query_error(exc: Exception) -> None:
-    from indexer.query import IndexMissing, QueryError
+    from indexer.engine import IndexMissing
+    from indexer.querylang import QueryError
 
     if isinstance(exc, QueryError):
         raise UserError(str(exc)) from None
@@ -366,65 +378,61 @@ def _query_error(exc: Exception) -> None:
     raise exc
 
 
+def _check_with_total(with_total: bool, fmt: str) -> None:
+    if with_total and fmt != "json":
+        raise UserError("--with-total needs --format json")
+
+
 @cli.command()
 @click.argument("query", nargs=-1)
 @filter_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--no-fold", is_flag=True, help="Show near-duplicates (the same text from several outlets) separately.")
 @click.pass_context
-def search(ctx: click.Context, query: tuple[str, ...], orgs: tuple[str, ...], states: tuple[str, ...],
-           tests: tuple[str, ...], kinds: tuple[str, ...], sources: tuple[str, ...], since: str | None,
-           until: str | None, sort: str, limit: int, page: int, fmt: str, no_fold: bool) -> None:
-    """Search documents. QUERY is free text; phrases in quotes, AND/OR/NOT, and the fields
-    org:, state:, test:, kind:, source:, speaker:, title: work inside it.
+def search(ctx: click.Context, query: tuple[str, ...], orgs: tuple[str, ...], by: tuple[str, ...],
+           states: tuple[str, ...], tests: tuple[str, ...], kinds: tuple[str, ...], sources: tuple[str, ...],
+           since: str | None, until: str | None, during: str | None, sort: str, limit: int, page: int,
+           with_total: bool, fmt: str, no_fold: bool) -> None:
+    """Search documents. QUERY is free text with AND, OR, NOT (or -word), +word, parentheses, "phrases"
+    and the fields org: (mentions), by: (published by), state:, test:, kind:, source:, speaker:, title:,
+    year:. Words side by side are alternatives ranked by how many match; fields, NOT and +word side by side
+    are required; the matched set is exactly what the query says.
 
     \b
     optout search did the NEA support teachers refusing to give tests
-    optout search 'org:"New York State United Teachers" kind:statement' --sort date
+    optout search 'NYSUT AND (PARCC OR "state tests") NOT kind:news'
+    optout search --by NYSUT --kind statement --sort date
+    optout search boycott --during "spring 2015" --page 2
     """
+    _check_with_total(with_total, fmt)
     searcher = _searcher(ctx)
     try:
-        filters = searcher.filters(orgs=orgs, states=states, tests=tests, kinds=kinds, sources=sources,
-                                   since=since, until=until)
+        filters = searcher.filters(orgs=orgs, by=by, states=states, tests=tests, kinds=kinds, sources=sources,
+                                   since=since, until=until, during=during)
         # Facets and spelling suggestions are only printed in tables: JSON/CSV output skips their cost.
         results = searcher.search(" ".join(query), filters, sort=sort, limit=limit, page=page, fold=not no_fold,
                                   facets=fmt == "table", suggest=fmt == "table")
     except Exception as exc:  # noqa: BLE001 - library errors become messages
         _query_error(exc)
-    _print_hits(results, fmt)
+    _print_hits(results, fmt, sort=sort, with_total=with_total)
 
 
-def _print_hits(results: Any, fmt: str) -> None:
+def _print_hits(results: Any, fmt: str, sort: str = "relevance", with_total: bool = False) -> None:
+    from search_cli.output import dump, print_hits_table, print_notes
+
+    print_notes(results.notes)
     rows = [h.to_dict() for h in results.hits]
     if fmt != "table":
-        from search_cli.output import dump
-
-        dump(rows, fmt, ["id", "published", "source", "kind", "title", "url", "score", "organizations", "states",
-                         "tests", "snippet"])
+        dump(results.envelope(rows, sort) if with_total else rows, fmt,
+             ["id", "published", "source", "kind", "title", "url", "score", "organizations", "states", "tests",
+              "snippet"])
         return
-    if not results.hits:
-        msg = "no matching documents"
-        if results.suggestion:
-            msg += f"; did you mean: {results.suggestion}"
-        click.echo(msg)
-        return
-    from search_cli.output import table
-
-    table(f"{results.total} documents", ["date", "source", "title", "tags", "snippet", "id"],
-          [[h.published or "", h.source or "", h.title or "", ", ".join([*h.organizations[:3], *h.states[:3], *h.tests[:3]]),
-            h.snippet[:200], h.id + (f" (+{len(h.folded)} similar)" if h.folded else "")] for h in results.hits])
-    if results.facets:
-        parts = []
-        for name, counts in results.facets.items():
-            top = ", ".join(f"{k} {v}" for k, v in list(counts.items())[:6])
-            if top:
-                parts.append(f"{name}: {top}")
-        click.echo("\n".join(parts))
+    print_hits_table(results)
 
 
 @cli.command()
 @click.argument("query", nargs=-1)
-@click.option("--speaker", "speakers", multiple=True, help="Speaker name (or surname), repeatable.")
+@click.option("--speaker", "speakers", multiple=True, help="Speaker name, surname or given name, repeatable.")
 @filter_options
 @click.option("--cite", type=click.Choice(CITE_STYLES),
               help="Print a citation of each quote's document (APA 7, MLA 9, Chicago 17 bibliography or note).")
@@ -432,69 +440,76 @@ def _print_hits(results: Any, fmt: str) -> None:
               help="csl-json, bibtex and ris: the quoted documents for Zotero and other reference managers.")
 @click.pass_context
 def quotes(ctx: click.Context, query: tuple[str, ...], speakers: tuple[str, ...], orgs: tuple[str, ...],
-           states: tuple[str, ...], tests: tuple[str, ...], kinds: tuple[str, ...], sources: tuple[str, ...],
-           since: str | None, until: str | None, sort: str, limit: int, page: int, cite: str | None, fmt: str) -> None:
-    """Search quotes: who said what, where and when. --org matches the speaker's organization."""
+           by: tuple[str, ...], states: tuple[str, ...], tests: tuple[str, ...], kinds: tuple[str, ...],
+           sources: tuple[str, ...], since: str | None, until: str | None, during: str | None, sort: str,
+           limit: int, page: int, with_total: bool, cite: str | None, fmt: str) -> None:
+    """Search quotes: who said what, where and when. --by matches the speaker's organization, --org the
+    organizations the quoting document mentions; QUERY works as in `optout search` (speaker:, by:, org: ...)."""
+    _check_with_total(with_total, fmt)
     searcher = _searcher(ctx)
     try:
-        filters = searcher.filters(states=states, tests=tests, kinds=kinds, sources=sources, since=since,
-                                   until=until, speakers=speakers)
-        filters.speaker_orgs = [searcher.resolver.resolve("org", o) for o in orgs]
+        filters = searcher.filters(orgs=orgs, by=by, states=states, tests=tests, kinds=kinds, sources=sources,
+                                   since=since, until=until, during=during, speakers=speakers)
         results = searcher.quotes(" ".join(query), filters, sort=sort, limit=limit, page=page)
     except Exception as exc:  # noqa: BLE001
         _query_error(exc)
-    _print_quotes(results, fmt, cite, searcher.archive)
+    _print_quotes(results, fmt, cite, searcher.archive, sort=sort, with_total=with_total)
 
 
-def _print_quotes(results: Any, fmt: str, cite: str | None, archive: Any = None) -> None:
+def _print_quotes(results: Any, fmt: str, cite: str | None, archive: Any = None, sort: str = "relevance",
+                  with_total: bool = False) -> None:
     from search_cli import refs
+    from search_cli.output import dump, print_notes, print_quotes_table
 
     if fmt in REF_FORMATS:
         refs.write_quote_references(archive, results.hits, fmt)
         return
+    print_notes(results.notes)
     cites = refs.quote_citations(archive, results.hits, cite) if cite else []
     rows = [h.to_dict() | ({"citation": cites[i]} if cite else {}) for i, h in enumerate(results.hits)]
     if fmt != "table":
-        from search_cli.output import dump
-
-        dump(rows, fmt, ["text", "speaker", "speaker_role", "speaker_org", "published", "title", "url", "doc_id",
-                         *(["citation"] if cite else [])])
+        dump(results.envelope(rows, sort) if with_total else rows, fmt,
+             ["text", "speaker", "speaker_role", "speaker_org", "published", "title", "url", "doc_id",
+              *(["citation"] if cite else [])])
         return
-    if not results.hits:
-        click.echo("no matching quotes")
-        return
-    from search_cli.output import table
+    print_quotes_table(results, rows if cite else None)
 
-    table(f"{results.total} quotes", ["quote", "speaker", "organization", "date", "source"],
-          [[f"“{h.text}”", ", ".join(filter(None, [h.speaker, h.speaker_role])) or "(organization)",
-            h.speaker_org or "", h.published or "", f"{h.title}\n{h.url}"] for h in results.hits])
-    if cite:
-        for row in rows:
-            click.echo(row["citation"])
+
+def _source_organizations(archive: Any) -> list[str]:
+    """Organizations the configured sources (packaged and added) speak for, crawled yet or not."""
+    try:
+        return [s.organization for s in _load_sources(archive, None, (), defaults=True) if s.organization]
+    except click.ClickException:
+        return []  # a broken sources file is reported by the commands that crawl
 
 
 @cli.command()
 @click.argument("name")
-@click.option("--since", help="From this date on (2015, March 2015, 2 years ago).")
-@click.option("--until", help="Up to this date.")
+@click.option("--since", help=f"From the start of: {DATES_HELP}.")
+@click.option("--until", help="Up to the end of (same forms).")
 @click.option("--limit", type=click.IntRange(1, 5000), default=200, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_context
 def org(ctx: click.Context, name: str, since: str | None, until: str | None, limit: int, fmt: str) -> None:
     """An organization's position over time: its own statements and its people's quotes, by date,
-    with counts per year. NAME is a name or alias (NYSUT, "New York State United Teachers")."""
+    with counts per year. NAME is a name or alias (NYSUT, "New York State United Teachers"), or any
+    organization a source or speaker in the archive declares."""
     import json
 
-    from indexer.query import QueryError, Resolver, parse_date
+    from indexer.aliases import Resolver
+    from indexer.dates import DateError, resolve_range
+    from indexer.querylang import QueryError
     from indexer.timeline import timeline
 
     archive = _archive(ctx)
     try:
-        canonical = Resolver().resolve("org", name)
-        start = parse_date(since).date().isoformat() if since else None
-        end = parse_date(until, end=True).date().isoformat() if until else None
-    except QueryError as exc:
+        declared = [*archive.catalog.declared_organizations(), *_source_organizations(archive)]
+        canonical = Resolver(declared=declared).resolve("org", name)
+        span = resolve_range(since, until)
+    except (QueryError, DateError) as exc:
         raise UserError(str(exc)) from None
+    start = span.start.isoformat() if span.start else None
+    end = span.end.isoformat() if span.end else None
     result = timeline(archive, canonical, start, end, limit)
     if fmt == "json":
         click.echo(json.dumps({"organization": canonical, "per_year": result.per_year, "positions": result.positions,
@@ -512,6 +527,8 @@ def org(ctx: click.Context, name: str, since: str | None, until: str | None, lim
     table(None, ["date", "what", "who", "words", "source"],
           [[e.date or "", e.kind, ", ".join(filter(None, [e.speaker, e.speaker_role])) or canonical,
             e.text[:240], f"{e.title}\n{e.url}"] for e in result.entries])
+    if span.start or span.end:
+        click.echo(f"dates: {span.describe()}")
 
 
 _POSITION_STYLE = {"supports": ("green", "+"), "opposes": ("red", "-"), "neutral": ("yellow", "="),

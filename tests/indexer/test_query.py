@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from archive import Archive
-from indexer.query import QueryError, Searcher, parse_date
+from indexer.searching import QueryError, Searcher, parse_date
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +48,12 @@ def test_negated_field_excludes(searcher):
 
 def test_filters_and_dates(searcher):
     f = searcher.filters(kinds=["statement"], since="2015", until="2016")
-    results = searcher.search("", f, sort="date", limit=50)
+    results = searcher.search("", f, sort="-date", limit=50)
     assert results.total and all(h.kind == "statement" and h.published[:4] in ("2015", "2016") for h in results.hits)
     dates = [h.published for h in results.hits]
-    assert dates == sorted(dates, reverse=True)
+    assert len(set(dates)) > 1 and dates == sorted(dates, reverse=True)
+    oldest_first = [h.published for h in searcher.search("", f, sort="date", limit=50).hits]
+    assert oldest_first == sorted(dates)
 
 
 def test_facets_count_the_result_set(searcher):

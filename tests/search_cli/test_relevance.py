@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "relevance.json"
 
 # Measured 0.8970 on 35 queries (whoosh-reloaded 2.7.5; BM25F with title x2, entities x1.5 and the
-# organization, test, year and kind boosts of Searcher._boosts). Floor = measured - 0.03, rounded down.
+# organization, test, year and kind boosts of Searcher._boosts); 0.8947 since boosts only reorder the exact
+# boolean matched set (they used to add documents). Floor = measured - 0.03, rounded down.
 NDCG_FLOOR = 0.86
 K = 10
 
