@@ -281,7 +281,7 @@ def _run_index(archive: Any, rebuild: bool, wait: float = 0.0) -> Any:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from indexer.build import build_index
-    from indexer.search import IndexBusy
+    from indexer.engine import IndexBusy
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=_stderr(),
                   transient=True, disable=not sys.stderr.isatty()) as progress:

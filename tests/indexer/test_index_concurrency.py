@@ -13,7 +13,7 @@ import time
 import pytest
 
 from archive import Archive
-from indexer.search import SearchIndex
+from indexer.engine import open_backend
 from testsupport.cli import invoke, popen_optout
 
 
@@ -93,7 +93,7 @@ def test_killed_index_run_leaves_a_usable_index(data, sig):
     assert again.returncode == 0, again.stderr
     search = invoke("search", "opt out", "--format", "json", data_dir=data)
     assert search.returncode == 0 and search.stdout.startswith("[")
-    assert SearchIndex(data / "index").doc_count() == 20
+    assert open_backend(data / "index").doc_count() == 20
 
 
 def test_damaged_index_is_rebuilt_from_the_archive(data):
