@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from archive import Archive
-from archive.model import KINDS
+from archive.model import KINDS, POSITIONS
 from indexer import querylang as ql
 from indexer.aliases import Resolver, cached_alias_tables
 from indexer.dates import DateError, DateSpan, resolve_range
@@ -38,6 +38,7 @@ class Hit:
     tests: list[str] = field(default_factory=list)
     snippet: str = ""
     folded: list[str] = field(default_factory=list)
+    position: str | None = None  # statements: toward opting out (supports, opposes, neutral, none)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -56,6 +57,7 @@ class QuoteHit:
     source: str | None
     score: float | None
     captured_at: str | None = None
+    position: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -110,6 +112,7 @@ class Filters:
     sources: list[str] = field(default_factory=list)
     speakers: list[str] = field(default_factory=list)
     speaker_orgs: list[str] = field(default_factory=list)
+    positions: list[str] = field(default_factory=list)  # toward opting out; documents: statements only
     span: DateSpan | None = None
 
     @property
@@ -163,10 +166,13 @@ class Searcher:
 
     def filters(self, *, orgs: Any = (), states: Any = (), tests: Any = (), kinds: Any = (), sources: Any = (),
                 since: str | None = None, until: str | None = None, during: str | None = None,
-                speakers: Any = (), by: Any = ()) -> Filters:
+                speakers: Any = (), by: Any = (), positions: Any = ()) -> Filters:
         """Options as typed (aliases, dates in words) -> Filters; QueryError for what cannot be read."""
         for kind in kinds:
             _check_kind(kind)
+        for position in positions:
+            if position not in POSITIONS:
+                raise QueryError(f"unknown position {position!r}: one of {', '.join(POSITIONS)}")
         try:
             span = resolve_range(since, until, during)
         except DateError as exc:
@@ -176,7 +182,7 @@ class Searcher:
                        states=[self.resolver.resolve("state", s) for s in states],
                        tests=[self.resolver.resolve("test", t) for t in tests], kinds=[k.lower() for k in kinds],
                        sources=list(sources), speakers=[s for s in speakers if s.strip()],
-                       span=span if span.start or span.end else None)
+                       positions=list(positions), span=span if span.start or span.end else None)
 
     def filter_node(self, filters: Filters, collection: str) -> ql.Node:
         parts: list[ql.Node] = []
@@ -185,7 +191,8 @@ class Searcher:
         by_field = "publisher" if collection == DOCS else "speaker_org"
         for fieldname, values in (("states", filters.states), ("tests", filters.tests), ("kind", filters.kinds),
                                   ("source", filters.sources), (by_field, filters.by),
-                                  ("speaker_org", filters.speaker_orgs if collection == QUOTES else [])):
+                                  ("speaker_org", filters.speaker_orgs if collection == QUOTES else []),
+                                  ("position", filters.positions)):
             if values:
                 parts.append(ql.FieldTerm(fieldname, tuple(values)))
         if filters.speakers:
@@ -291,7 +298,7 @@ class Searcher:
                 text=r["text"], speaker=r.get("speaker") or None, speaker_role=r.get("speaker_role"),
                 speaker_org=r.get("speaker_org") or None, doc_id=r["doc_id"], url=r["url"], title=r.get("title"),
                 published=r.get("published"), source=r.get("source"), score=r["score"],
-                captured_at=row["captured_at"] if row else None))
+                captured_at=row["captured_at"] if row else None, position=r.get("position") or None))
         return Results(total=response.total, hits=hits, page=page, limit=limit,
                        dates=filters.span.describe() if filters.span else None, notes=parsed.notes)
 
@@ -379,7 +386,7 @@ def _fold(rows: list[dict[str, Any]], fold: bool) -> list[Hit]:
             continue
         hit = Hit(id=r["id"], url=r["url"], title=r.get("title"), published=r.get("published"), score=r["score"],
                   source=r.get("source"), kind=r.get("kind"), organizations=_split(r.get("organizations")),
-                  states=_split(r.get("states")), tests=_split(r.get("tests")))
+                  states=_split(r.get("states")), tests=_split(r.get("tests")), position=r.get("position") or None)
         hits.append(hit)
         seen[r["id"]] = hit
         if dup:

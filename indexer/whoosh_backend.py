@@ -54,6 +54,8 @@ def documents_schema() -> Schema:
         speakers=KEYWORD(commas=True, lowercase=True),
         # The organization whose own source published the document (documents "by" it).
         publisher=KEYWORD(commas=True, lowercase=True),
+        # Toward opting out (indexer/positions.py): statements only; "" for other documents.
+        position=ID(stored=True),
         dup_of=STORED(),
     )
 
@@ -76,6 +78,7 @@ def quotes_schema() -> Schema:
         organizations=KEYWORD(commas=True, lowercase=True),
         states=KEYWORD(commas=True, lowercase=True),
         tests=KEYWORD(commas=True, lowercase=True),
+        position=ID(stored=True),
     )
 
 
@@ -99,6 +102,7 @@ def document_fields(doc: Any) -> dict[str, Any]:
         "organizations": ",".join(doc.organizations), "states": ",".join(doc.states), "tests": ",".join(doc.tests),
         "speakers": ",".join(s.replace(",", " ") for s in speakers), "dup_of": doc.near_duplicate_of,
         "publisher": (doc.source_organization or "").replace(",", " "),
+        "position": (doc.position or "") if doc.kind == "statement" else "",
     }
     published = _to_datetime(doc.published)
     if published:
@@ -115,7 +119,7 @@ def quote_fields(doc: Any) -> Iterator[dict[str, Any]]:
             "id": f"{doc.id}:{i}", "doc_id": doc.id, "text": q.text, "speaker": q.speaker or "",
             "speaker_role": q.speaker_role, "speaker_org": q.speaker_org or "", "title": doc.title, "url": doc.url,
             "source": doc.source or "", "kind": doc.kind, "organizations": ",".join(doc.organizations),
-            "states": ",".join(doc.states), "tests": ",".join(doc.tests),
+            "states": ",".join(doc.states), "tests": ",".join(doc.tests), "position": q.position or "",
         }
         if published:
             fields.update(published=published, year=str(published.year), month=f"{published.year}-{published.month:02d}")

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from archive.model import KINDS
+from archive.model import KINDS, POSITIONS
 from search_cli.output import FORMATS
 from search_cli.refs import CITE_STYLES, REF_FORMATS
 
@@ -333,6 +333,8 @@ _filter_options = [
     click.option("--kind", "kinds", multiple=True, type=click.Choice(KINDS),
                  help="Document kind, repeatable."),
     click.option("--source", "sources", multiple=True, help="Source id, repeatable."),
+    click.option("--position", "positions", multiple=True, type=click.Choice(POSITIONS),
+                 help="Position toward opting out (quotes; statements for documents), repeatable."),
     click.option("--since", help=f"Published on or after the start of: {DATES_HELP}."),
     click.option("--until", help="Published on or before the end of (same forms as --since)."),
     click.option("--during", help='Published within ("spring 2015", "2015-16", "last spring").'),
@@ -391,8 +393,8 @@ def _check_with_total(with_total: bool, fmt: str) -> None:
 @click.pass_context
 def search(ctx: click.Context, query: tuple[str, ...], orgs: tuple[str, ...], by: tuple[str, ...],
            states: tuple[str, ...], tests: tuple[str, ...], kinds: tuple[str, ...], sources: tuple[str, ...],
-           since: str | None, until: str | None, during: str | None, sort: str, limit: int, page: int,
-           with_total: bool, fmt: str, no_fold: bool) -> None:
+           positions: tuple[str, ...], since: str | None, until: str | None, during: str | None, sort: str,
+           limit: int, page: int, with_total: bool, fmt: str, no_fold: bool) -> None:
     """Search documents. QUERY is free text with AND, OR, NOT (or -word), +word, parentheses, "phrases"
     and the fields org: (mentions), by: (published by), state:, test:, kind:, source:, speaker:, title:,
     year:. Words side by side are alternatives ranked by how many match; fields, NOT and +word side by side
@@ -408,7 +410,7 @@ def search(ctx: click.Context, query: tuple[str, ...], orgs: tuple[str, ...], by
     searcher = _searcher(ctx)
     try:
         filters = searcher.filters(orgs=orgs, by=by, states=states, tests=tests, kinds=kinds, sources=sources,
-                                   since=since, until=until, during=during)
+                                   positions=positions, since=since, until=until, during=during)
         # Facets and spelling suggestions are only printed in tables: JSON/CSV output skips their cost.
         results = searcher.search(" ".join(query), filters, sort=sort, limit=limit, page=page, fold=not no_fold,
                                   facets=fmt == "table", suggest=fmt == "table")
@@ -441,15 +443,17 @@ def _print_hits(results: Any, fmt: str, sort: str = "relevance", with_total: boo
 @click.pass_context
 def quotes(ctx: click.Context, query: tuple[str, ...], speakers: tuple[str, ...], orgs: tuple[str, ...],
            by: tuple[str, ...], states: tuple[str, ...], tests: tuple[str, ...], kinds: tuple[str, ...],
-           sources: tuple[str, ...], since: str | None, until: str | None, during: str | None, sort: str,
-           limit: int, page: int, with_total: bool, cite: str | None, fmt: str) -> None:
+           sources: tuple[str, ...], positions: tuple[str, ...], since: str | None, until: str | None,
+           during: str | None, sort: str, limit: int, page: int, with_total: bool, cite: str | None,
+           fmt: str) -> None:
     """Search quotes: who said what, where and when. --by matches the speaker's organization, --org the
     organizations the quoting document mentions; QUERY works as in `optout search` (speaker:, by:, org: ...)."""
     _check_with_total(with_total, fmt)
     searcher = _searcher(ctx)
     try:
         filters = searcher.filters(orgs=orgs, by=by, states=states, tests=tests, kinds=kinds, sources=sources,
-                                   since=since, until=until, during=during, speakers=speakers)
+                                   positions=positions, since=since, until=until, during=during,
+                                   speakers=speakers)
         results = searcher.quotes(" ".join(query), filters, sort=sort, limit=limit, page=page)
     except Exception as exc:  # noqa: BLE001
         _query_error(exc)
@@ -469,7 +473,7 @@ def _print_quotes(results: Any, fmt: str, cite: str | None, archive: Any = None,
     rows = [h.to_dict() | ({"citation": cites[i]} if cite else {}) for i, h in enumerate(results.hits)]
     if fmt != "table":
         dump(results.envelope(rows, sort) if with_total else rows, fmt,
-             ["text", "speaker", "speaker_role", "speaker_org", "published", "title", "url", "doc_id",
+             ["text", "speaker", "speaker_role", "speaker_org", "position", "published", "title", "url", "doc_id",
               *(["citation"] if cite else [])])
         return
     print_quotes_table(results, rows if cite else None)

@@ -132,9 +132,9 @@ def print_quotes_table(results: Any, cited_rows: list[dict[str, Any]] | None = N
         if results.dates:
             print(f"dates: published {results.dates}")
         return
-    table(results.summary("quotes"), ["quote", "speaker", "organization", "date", "source"],
+    table(results.summary("quotes"), ["quote", "speaker", "organization", "position", "date", "source"],
           [[f"“{h.text}”", ", ".join(filter(None, [h.speaker, h.speaker_role])) or "(organization)",
-            h.speaker_org or "", h.published or "", f"{h.title}\n{h.url}"] for h in results.hits])
+            h.speaker_org or "", h.position or "", h.published or "", f"{h.title}\n{h.url}"] for h in results.hits])
     if results.dates:
         print(f"dates: published {results.dates}")
     if results.pages > results.page:
