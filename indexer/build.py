@@ -101,9 +101,10 @@ def _build(archive: Archive, rebuild: bool, progress: Callable[[str, int, int], 
     rescore_positions(archive.catalog)  # imported documents and a changed lexicon (marks them for re-indexing)
     catalog = archive.catalog
     target = index
+    building = archive.path / "index.building"
+    # Left by a rebuild that was killed: never read, and this process holds the index lock.
+    shutil.rmtree(building, ignore_errors=True)
     if report.rebuilt:
-        building = archive.path / "index.building"
-        shutil.rmtree(building, ignore_errors=True)
         target = open_backend(building)
         target.create()
     listings = catalog.listing_ids()  # listing and home pages stay in the catalog, never in the index

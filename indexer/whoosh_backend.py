@@ -133,6 +133,16 @@ _FREE_TEXT = {DOCS: ("content",), QUOTES: ("text", "speaker")}
 _SCHEMAS = {DOCS: documents_schema, QUOTES: quotes_schema}
 
 
+def _read_sample(reader: Any, every: int = 50) -> None:
+    """Read the whole term dictionary and the postings of every ``every``-th term, plus the stored fields
+    of a sample of documents: a damaged file raises here (the index is then rebuilt), not in a search."""
+    for n, (fieldname, text) in enumerate(reader.all_terms()):
+        if n % every == 0:
+            reader.postings(fieldname, text).all_ids()
+    for docnum in range(0, reader.doc_count_all(), max(1, reader.doc_count_all() // 50)):
+        reader.stored_fields(docnum)
+
+
 class WhooshBackend:
     """The documents and quotes indexes in one folder."""
 
@@ -153,6 +163,7 @@ class WhooshBackend:
                     return False
                 with ix.searcher() as searcher:
                     searcher.doc_count()
+                    _read_sample(searcher.reader())
         except Exception:  # noqa: BLE001 - any failure to read means: rebuild from the archive
             return False
         return True
