@@ -278,20 +278,10 @@ def crawl(ctx: click.Context, sources_file: Path | None, only: tuple[str, ...], 
 # -- index ---------------------------------------------------------------------------------------------
 
 def _run_index(archive: Any, rebuild: bool, wait: float = 0.0) -> Any:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from indexer.build import build_index
     from indexer.engine import IndexBusy
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=_stderr(),
-                  transient=True, disable=not sys.stderr.isatty()) as progress:
-        tasks: dict[str, Any] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.update(tasks[stage], completed=done)
-
+    with _progress_bar() as update:
         try:
             report = build_index(archive, rebuild=rebuild, timeout=wait, progress=update)
         except IndexBusy as exc:
