@@ -41,15 +41,21 @@ def resolve_data_dir(data_dir: str | os.PathLike | None = None) -> Path:
 def prepare_data_dir(path: Path) -> Path:
     """Create the data directory if missing; fail clearly if it cannot be used."""
     if path.exists() and not path.is_dir():
-        raise ArchiveError(f"data dir {path} exists and is not a directory")
+        raise ArchiveError(f"data dir {path}{_named_by(path)} exists and is not a directory")
     try:
         path.mkdir(parents=True, exist_ok=True)
         (path / "warc").mkdir(exist_ok=True)
     except OSError as exc:
-        raise ArchiveError(f"cannot create data dir {path}: {exc.strerror or exc}") from exc
+        raise ArchiveError(f"cannot create data dir {path}{_named_by(path)}: {exc.strerror or exc}") from exc
     if not os.access(path, os.W_OK | os.X_OK):
-        raise ArchiveError(f"data dir {path} is not writable")
+        raise ArchiveError(f"data dir {path}{_named_by(path)} is not writable")
     return path
+
+
+def _named_by(path: Path) -> str:
+    """Where a data dir came from, when the user may not know: $OPTOUT_HOME."""
+    home = os.environ.get("OPTOUT_HOME")
+    return " (from $OPTOUT_HOME)" if home and Path(home).expanduser() == path else ""
 
 
 def read_only_archive(path: Path) -> bool:

@@ -49,8 +49,7 @@ def _fail(exc: Exception) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="OPTOUT_HOME",
-              help=DATA_HELP)
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), help=DATA_HELP)
 @click.version_option(package_name="optout-archive", prog_name="optout")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path | None) -> None:
