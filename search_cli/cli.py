@@ -627,14 +627,31 @@ def _evidence_line(position: str | None, evidence: dict[str, Any] | None) -> str
     return " · ".join(parts)
 
 
+EVIDENCE_FORMATS = ("wacz", "warc")  # archive/evidence.py: the captures themselves, to replay elsewhere
+
+
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", *REF_FORMATS]), default="jsonl", show_default=True,
-              help="jsonl: documents with tags and quotes; csl-json, bibtex, ris: references for Zotero and others.")
+@click.argument("out", required=False, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", *REF_FORMATS, *EVIDENCE_FORMATS]), default="jsonl",
+              show_default=True, help="jsonl: documents with tags and quotes; csl-json, bibtex, ris: references "
+              "for Zotero and others; wacz, warc: the archived captures, to replay in ReplayWeb.page.")
+@click.option("--select", "select", metavar="QUERY_OR_IDS",
+              help="wacz and warc: the documents to export, a comma list of ids or a search query (default all).")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="File to write (default stdout).")
 @click.pass_context
-def export(ctx: click.Context, fmt: str, output: Any) -> None:
-    """Export every document with its tags and quotes, one JSON object per line (or as references)."""
+def export(ctx: click.Context, out: str | None, fmt: str, select: str | None, output: Any) -> None:
+    """Export every document with its tags and quotes, one JSON object per line (or as references), or
+    the chosen documents' captures as evidence: `optout export --format wacz --select ID,ID OUT.wacz`."""
+    if fmt in EVIDENCE_FORMATS:
+        # -o FILE is opened lazily, so naming it creates nothing; stdout cannot take a zip.
+        named = output.name if isinstance(output, click.utils.LazyFile) else None
+        _export_evidence(ctx, fmt, select, out or named)
+        return
+    if select:
+        raise UserError("--select works with --format wacz or warc")
     archive = _archive(ctx)
+    if out:
+        output = click.open_file(out, "w", encoding="utf-8", lazy=True)
     if fmt in REF_FORMATS:
         from search_cli.refs import export_references
 
@@ -644,8 +661,42 @@ def export(ctx: click.Context, fmt: str, output: Any) -> None:
             n = archive.export_jsonl(output)
         except Exception as exc:  # noqa: BLE001 - damaged documents: one line naming them, exit 1
             _fail(exc)
+    if out:
+        output.close()
     if output is not sys.stdout:
         click.echo(f"exported {n} documents", err=True)
+
+
+def _export_evidence(ctx: click.Context, fmt: str, select: str | None, out: str | None) -> None:
+    """WACZ or WARC of the selected documents' captures (ids: every one must exist; else a search query)."""
+    from archive.evidence import check_ids, export_evidence, looks_like_ids, parse_ids
+
+    if not out:
+        raise UserError(f"--format {fmt} needs a file to write: optout export --format {fmt} OUT.{fmt}")
+    archive = _archive(ctx)
+    try:
+        if select is None or not select.strip():
+            ids = None
+        elif looks_like_ids(select):
+            ids = check_ids(archive, parse_ids(select))
+        else:
+            from indexer.selection import select_ids
+
+            try:
+                ids = select_ids(archive, select)
+            except Exception as exc:  # noqa: BLE001 - a bad query or no index: one line
+                _query_error(exc)
+            if not ids:
+                raise UserError(f"no document matches {select!r}: nothing was exported")
+        report = export_evidence(archive, ids, out, fmt)
+    except click.ClickException:
+        raise
+    except Exception as exc:  # noqa: BLE001 - unknown ids, damaged captures: one line, nothing written
+        _fail(exc)
+    skipped = f"; {len(report.without_captures)} imported document(s) without captures left out" \
+        if report.without_captures else ""
+    click.echo(f"exported {report.captures} captures of {report.documents} documents ({report.records} WARC "
+               f"records, {report.bytes} bytes) to {out}{skipped}", err=True)
 
 
 @cli.command()
