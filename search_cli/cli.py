@@ -644,7 +644,8 @@ def export(ctx: click.Context, out: str | None, fmt: str, select: str | None, ou
     the chosen documents' captures as evidence: `optout export --format wacz --select ID,ID OUT.wacz`."""
     if fmt in EVIDENCE_FORMATS:
         # -o FILE is opened lazily, so naming it creates nothing; stdout cannot take a zip.
-        named = output.name if isinstance(output, click.utils.LazyFile) else None
+        name = getattr(output, "name", None)
+        named = name if isinstance(name, str) and name != "-" and not name.startswith("<") else None
         _export_evidence(ctx, fmt, select, out or named)
         return
     if select:
