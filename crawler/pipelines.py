@@ -12,6 +12,7 @@ from scrapy.exceptions import DropItem
 from archive import ArchiveError, canonical_url
 from archive.store import now_iso
 from crawler.items import PageItem
+from crawler.pdf import looks_like_pdf
 
 _HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "application/xml", "text/xml")
 # C0 control characters that text does not use (tab, newlines, form feed and escape are left out).
@@ -19,17 +20,16 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 
 
 class ExtractionPipeline:
-    """Refuses what is not a page (empty, binary, not HTML), keeps PDFs as captures, and extracts the
-    title, date, authors, text and kind of every HTML page."""
+    """Refuses what is not a page (empty, binary, not HTML) and extracts the title, date, authors, text
+    and kind of every HTML page and PDF; a PDF it cannot read is kept as a capture with the reason."""
 
     def process_item(self, item: PageItem, spider: Any = None) -> PageItem:
         body = item.body
         if not body.strip():
             raise DropItem("empty response body")
         lowered_type = (item.content_type or "").lower()
-        if "pdf" in lowered_type or body.startswith(b"%PDF-"):
-            item.note = "pdf"  # kept as a capture: a PDF statement is evidence even without extracted text
-            return item
+        if looks_like_pdf(body, lowered_type):
+            return _extract_pdf(item)
         html_like = not item.content_type or any(t in lowered_type for t in _HTML_TYPES) or _sniffs_as_html(body)
         if _looks_binary(body[:4096]):
             raise DropItem(f"binary content, not a page ({lowered_type.split(';')[0] or 'no type'})")
@@ -49,6 +49,21 @@ class ExtractionPipeline:
             return item
         item.extracted = extraction.to_dict()
         return item
+
+
+def _extract_pdf(item: PageItem) -> PageItem:
+    """A PDF statement or letter, read like a page; one that cannot be read (a scan, a broken file, a
+    bomb) is kept as a capture all the same (it is evidence) and its reason recorded."""
+    from crawler.pdf import PdfFailure, extract_pdf
+
+    item.note = "pdf"
+    try:
+        extraction = extract_pdf(item.body, item.url, item.kind, feed_entry=item.hints)
+    except PdfFailure as exc:
+        item.failure = str(exc)
+        return item
+    item.extracted = extraction.to_dict()
+    return item
 
 
 class ArchivePipeline:
@@ -88,7 +103,7 @@ class ArchivePipeline:
             self._storage_failed(exc, spider)
             raise DropItem(f"could not be archived: {exc}"[:300]) from None
         self.storage_failures = 0
-        item.outcome = "new" if item.note == "pdf" and outcome not in ("new", "updated", "unchanged") else outcome
+        item.outcome = outcome
         # The body is in the WARC file now; do not keep megabytes alive in Scrapy's item references.
         item.body = b""
         return item

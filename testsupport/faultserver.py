@@ -572,6 +572,8 @@ feeds = ["{s}/feed.xml"]
         f + "/fault/junk.html": ("faulty", "binary content"),
         f + "/fault/empty.html": ("faulty", "empty response body"),
         f + "/fault/app-shell.html": ("faulty", "no article text found"),
+        # a PDF with an empty page tree: kept as a capture, its reason recorded (crawler/pdf.py)
+        f + "/fault/statement.pdf": ("faulty", "no text: a PDF with no pages"),
         f + "/private/x.html": ("faulty", "disallowed by robots.txt"),
         f + "/private/feed.xml": ("faulty", "disallowed by robots.txt"),
         f + "/feeds/broken.rss": ("faulty", "malformed feed"),

@@ -84,7 +84,7 @@ def test_each_fault_is_recorded_with_its_reason(crawled):
         reasons = " | ".join(r for _, r in failures[url])
         assert sources == {source}, url
         assert words in reasons, f"{url}: expected {words!r} in {reasons!r}"
-    # nothing else failed: no good page, the PDF or the retried pages
+    # nothing else failed: no good page or the retried pages
     assert set(failures) == set(site.failures), sorted(set(failures) ^ set(site.failures))
 
 

@@ -33,7 +33,8 @@ def test_extraction_stage_drops_what_is_not_a_page(body, ctype, reason):
 
 def test_extraction_stage_keeps_pdfs_and_textless_pages_as_captures():
     pdf = ExtractionPipeline().process_item(_item(b"%PDF-1.4 ...", "application/pdf"))
-    assert pdf.note == "pdf" and pdf.extracted is None and pdf.failure is None
+    # A PDF that cannot be read is kept as a capture with its reason (issue 13: readable ones are extracted).
+    assert pdf.note == "pdf" and pdf.extracted is None and pdf.failure.startswith("broken PDF")
     empty = ExtractionPipeline().process_item(_item(b"<html><head><title>Gallery</title></head><body><img src='a.png'></body></html>"))
     assert empty.note == "no text" and empty.failure == "no article text found"
 
