@@ -89,6 +89,7 @@ def extract_pdf(body: bytes, url: str, default_kind: str | None = None, *, feed_
     budget = _Budget(max_seconds)
     try:
         doc, info = _open(body)
+        _check_page_count(doc, max_pages)  # before anything is inflated or drawn
         _check_streams(doc, budget)
         lines, pages, images = _read_pages(doc, max_pages, budget)
     except PdfFailure:
@@ -178,15 +179,18 @@ def _page_count(doc: Any) -> int | None:
     return count if isinstance(count, int) else None
 
 
+def _check_page_count(doc: Any, max_pages: int) -> None:
+    declared = _page_count(doc)
+    if declared is not None and declared > max_pages:
+        raise PdfFailure(f"PDF has {declared} pages, more than the {max_pages} read (left unread)")
+
+
 def _read_pages(doc: Any, max_pages: int, budget: _Budget) -> tuple[list[_Line], int, int]:
     """The text lines of every page in reading order, the number of pages and of pages without text."""
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
-    declared = _page_count(doc)
-    if declared is not None and declared > max_pages:
-        raise PdfFailure(f"PDF has {declared} pages, more than the {max_pages} read (left unread)")
     device = _bounded_aggregator(PDFResourceManager(caching=True), LAParams(), budget)
     interpreter = PDFPageInterpreter(device.rsrcmgr, device)
     lines: list[_Line] = []
