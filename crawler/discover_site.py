@@ -248,14 +248,14 @@ def _discovered_urls(source: Source, lines: list[str]) -> list[str]:
 
 def _extraction_lines(url: str, source: Source, page_kinds: list[str | None]) -> list[str]:
     """How one article extracts; the kind the page itself reads as is added to ``page_kinds``."""
-    from crawler.extract import extract
+    from crawler.extract import extract_page
 
     try:
         response = fetch(url)
     except FetchError as exc:
         return [f"    {url}: FAILED {exc}"]
     try:
-        ex = extract(response.body, response.url, response.content_type, source.kind, time_zone=source.time_zone)
+        ex = extract_page(response.body, response.url, response.content_type, source.kind, time_zone=source.time_zone)
     except Exception as exc:  # noqa: BLE001 - a dry run reports every problem and goes on
         return [f"    {url}: extraction FAILED {type(exc).__name__}: {exc}"]
     page_kinds.append(ex.page_kind)

@@ -103,6 +103,17 @@ def extract(body: bytes | str, url: str, content_type: str | None = None, defaul
     return out
 
 
+def extract_page(body: bytes, url: str, content_type: str | None = None, default_kind: str | None = None,
+                 feed_entry: dict[str, Any] | None = None, time_zone: str | None = None) -> Extraction:
+    """``extract`` for pages, ``crawler.pdf.extract_pdf`` for PDFs (by type or magic number), which raises
+    crawler.pdf.PdfFailure with the reason a PDF yields no document."""
+    from crawler.pdf import extract_pdf, looks_like_pdf
+
+    if looks_like_pdf(body, content_type):
+        return extract_pdf(body, url, default_kind, feed_entry=feed_entry)
+    return extract(body, url, content_type, default_kind, feed_entry, time_zone=time_zone)
+
+
 def body_text(tree: lxml_html.HtmlElement, article: dict[str, Any], url: str, title: str | None = None) -> str:
     """The article's main text, one paragraph per line.
 

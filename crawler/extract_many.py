@@ -28,14 +28,14 @@ def _read(source: str) -> tuple[bytes, str, str | None]:
 
 def extract_one(source: str, kind: str | None = None) -> dict[str, Any]:
     """The extraction of one input as a dict (with "error" when it could not be read)."""
-    from crawler.extract import extract
+    from crawler.extract import extract_page
 
     try:
         body, url, ctype = _read(source)
+        result = extract_page(body, url, ctype, kind).to_dict()  # a PdfFailure is a ValueError: its reason
     except (OSError, ValueError) as exc:
         return {"input": source, "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
                 "title": None, "published": None, "authors": [], "text": ""}
-    result = extract(body, url, ctype, kind).to_dict()
     return {"input": source, **result}
 
 

@@ -19,7 +19,8 @@ class RepairReport:
 def repair(archive: Any, report: Any) -> RepairReport:
     """Repair what ``report`` (archive.verify.VerifyReport) found damaged."""
     from archive.verify import forget_damaged_captures
-    from crawler.extract import extract
+    from crawler.extract import extract_page
+    from crawler.pdf import PdfFailure
 
     out = RepairReport(refetch=forget_damaged_captures(archive, report))
     for damage in report.damage:
@@ -32,7 +33,11 @@ def repair(archive: Any, report: Any) -> RepairReport:
             continue
         content_type = next((v for k, v in raw.headers if k.lower() == "content-type"), None)
         row = archive.catalog.document_row(damage.id)
-        ex = extract(raw.body, raw.url, content_type, row["kind"] if row is not None else None)
+        try:
+            ex = extract_page(raw.body, raw.url, content_type, row["kind"] if row is not None else None)
+        except PdfFailure as exc:
+            out.not_repaired.append((damage.id, str(exc)))
+            continue
         if not ex.text.strip():
             out.not_repaired.append((damage.id, "its capture has no article text"))
             continue
