@@ -586,7 +586,8 @@ def show(ctx: click.Context, id_or_url: str, raw: bool, fmt: str) -> None:
     if fmt == "json":
         data = doc.export_dict() | {"captures": [
             {"url": c.url, "status": c.status, "captured_at": c.captured_at, "warc_file": c.warc_file,
-             "warc_offset": c.warc_offset, "sha1": c.sha1} for c in captures]}
+             "warc_offset": c.warc_offset, "sha1": c.sha1, "origin": c.origin, "origin_type": c.origin_type}
+            for c in captures]}
         data["position_evidence"] = doc.position_evidence
         for row, q in zip(data["quotes"], doc.quotes, strict=True):
             row["position_evidence"] = q.position_evidence
@@ -611,6 +612,8 @@ def show(ctx: click.Context, id_or_url: str, raw: bool, fmt: str) -> None:
     click.echo("captures:")
     for c in captures:
         click.echo(f"  {c.captured_at}  HTTP {c.status}  {c.url}  [{c.warc_file}@{c.warc_offset}]")
+        if c.origin:  # not fetched live: where the copy was read (a Wayback capture, an imported WARC)
+            click.echo(f"    via {'the Wayback Machine' if c.origin_type == 'wayback' else 'an imported WARC'}: {c.origin}")
     if not captures:
         click.echo("  none (imported)")
 
@@ -879,6 +882,101 @@ def sources_status(ctx: click.Context, fmt: str) -> None:
         recent = archive.catalog.failures(r["id"], limit=5)
         for f in recent:
             click.echo(f"  {r['id']}: {f['at']}  {f['reason']}  {f['url']}")
+
+
+# -- history: backfill from the Wayback Machine, import WARC files ---------------------------------------
+
+@cli.command()
+@click.argument("source_id")
+@click.option("--from", "since", help="Earliest capture: a year (2013), year-month (2015-03) or date (default: the "
+                                      "source's wayback table, else the earliest).")
+@click.option("--to", "until", help="Latest capture, the same forms.")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file to read SOURCE_ID from instead of the defaults and your added sources.")
+@click.option("--delay", type=click.FloatRange(0, 600), help="Seconds between requests to the Archive (default 1; "
+                                                             "$OPTOUT_WAYBACK_DELAY).")
+@click.option("--max-captures", type=click.IntRange(1, None), help="Fetch at most this many captures; run again for more.")
+@click.option("--per-url", type=click.IntRange(1, 100), help="Captures kept per article URL in the range (default 1).")
+@click.option("--wayback-url", help="The Wayback Machine's address (default $OPTOUT_WAYBACK_URL, else https://web.archive.org).")
+@click.option("--restart", is_flag=True, help="Start the CDX queries from the beginning instead of the stored cursor.")
+@click.pass_context
+def backfill(ctx: click.Context, source_id: str, since: str | None, until: str | None, sources_file: Path | None,
+             delay: float | None, max_captures: int | None, per_url: int | None, wayback_url: str | None,
+             restart: bool) -> None:
+    """Fill a source's past from the Wayback Machine: its captured articles, archived with their original URL,
+    capture time and Wayback address. An interrupted backfill goes on where it stopped.
+
+    \b
+    Exit codes: 0 the backfill ran (some captures may be unusable: see the summary), 1 an error, 2 bad
+    options, sources file or unknown source, 3 the Wayback Machine could not be queried at all, 4 storage
+    failed, 130 stopped by Ctrl-C (143 by SIGTERM): what was archived stays; run again for the rest.
+    """
+    from crawler.sources import wayback_date
+    from crawler.wayback import WaybackError, options_for
+
+    dates = {}
+    for name, value in (("--from", since), ("--to", until)):
+        if value is not None and wayback_date(value) is None:
+            raise UserError(f"{name} {value!r}: give a year (2013), year-month (2015-03) or date (2015-03-31)")
+        dates[name] = wayback_date(value) if value is not None else None
+    archive = _archive(ctx)
+    source = _load_sources(archive, sources_file, (source_id,), defaults=True)[0]
+    try:
+        opts = options_for(source, dates["--from"], dates["--to"], wayback_url, delay, per_url=per_url,
+                           max_captures=max_captures, restart=restart or None)
+    except WaybackError as exc:
+        raise UserError(str(exc)) from None
+    with _sigterm_as_interrupt():
+        report = _run_backfill(archive, source, opts)
+    _backfill_summary(report)
+    if report.storage_error:
+        click.echo(f"backfill stopped: captures could not be stored ({report.storage_error}); what was archived "
+                   "stays. Free some space and run it again.", err=True)
+        sys.exit(EXIT_STORAGE_FAILED)
+    if report.queries and report.queries_failed == report.queries:
+        click.echo("backfill failed: the Wayback Machine could not be queried (see above)", err=True)
+        sys.exit(EXIT_ALL_SOURCES_FAILED)
+
+
+def _run_backfill(archive: Any, source: Any, opts: Any) -> Any:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from archive.errors import ArchiveError
+    from crawler.wayback import run_backfill
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=_stderr(), transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("backfill", total=None)
+
+        def update(report: Any) -> None:
+            c = report.counts
+            progress.update(task, description=(
+                f"backfill {source.id}: {c['listed']} captures listed, {report.archived} archived "
+                f"({c['new']} new), {c['unusable'] + c['failed']} unusable"))
+
+        try:
+            return run_backfill(source, archive, opts, progress=update)
+        except ArchiveError as exc:
+            _fail(exc)
+
+
+def _backfill_summary(report: Any) -> None:
+    from search_cli.output import table
+
+    keys = ("listed", "not articles", "other captures", "archived before", "new", "updated", "unchanged",
+            "captured", "unusable", "failed")
+    table(f"backfill summary: {report.source}", ["what", "captures"], [[k, report.counts[k]] for k in keys])
+    for where, reason in report.reasons[:10]:
+        click.echo(f"  {where}: {reason}", err=True)
+    if len(report.reasons) > 10:
+        click.echo(f"  ... and {len(report.reasons) - 10} more", err=True)
+    if report.resumed:
+        click.echo(f"went on from where the last backfill stopped ({report.resumed} quer{'y' if report.resumed == 1 else 'ies'})")
+    if report.limited:
+        click.echo("stopped at --max-captures: run the backfill again for the rest")
+    click.echo(f"{report.counts['new']} new and {report.counts['updated']} updated documents, "
+               f"{report.archived} captures archived ({report.requests} requests to the Wayback Machine); "
+               "run `optout index` to make them searchable.")
 
 
 def main() -> None:
