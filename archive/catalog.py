@@ -537,6 +537,12 @@ class Catalog:
             "SELECT 1 FROM captures WHERE url = ? AND captured_at = ? AND sha1 = ? LIMIT 1", (url, captured_at, sha1)
         ).fetchone() is not None
 
+    def last_capture(self, url: str, sha1: str) -> Capture | None:
+        """The latest archived capture of ``url`` with this payload sha1, or None."""
+        r = self.conn.execute("SELECT * FROM captures WHERE url = ? AND sha1 = ? AND warc_file IS NOT NULL"
+                              " ORDER BY id DESC LIMIT 1", (url, sha1)).fetchone()
+        return None if r is None else Capture(**{k: r[k] for k in r.keys()})
+
     def backfill_cursor(self, source: str, query: str) -> sqlite3.Row | None:
         """The stored cursor of one backfill query (resume_key, pages, done, updated_at), or None."""
         return self.conn.execute("SELECT * FROM backfill_cursors WHERE source = ? AND query = ?",

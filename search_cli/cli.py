@@ -979,6 +979,59 @@ def _backfill_summary(report: Any) -> None:
                "run `optout index` to make them searchable.")
 
 
+@cli.command(name="import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--source", "source_id", help="Give every record this source (default: the source whose sites the URL is on).")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file to match URLs against instead of the defaults and your added sources.")
+@click.pass_context
+def import_warc(ctx: click.Context, files: tuple[Path, ...], source_id: str | None, sources_file: Path | None) -> None:
+    """Import WARC files (.warc or .warc.gz, from Webrecorder, Archive-It, ArchiveBox, Heritrix, ...): every HTML
+    or PDF response becomes a capture and, where it is an article, a document. Importing twice adds nothing.
+
+    \b
+    Exit codes: 0 imported (records it could not use are counted in the summary), 1 a file is not a WARC
+    (nothing is imported) or another error, 2 bad options, 4 storage failed.
+    """
+    from crawler.warcimport import WarcImportError, import_warcs
+
+    archive = _archive(ctx)
+    sources = _load_sources(archive, sources_file, (), defaults=True)
+    forced = None
+    if source_id:
+        forced = next((s for s in sources if s.id == source_id), None)
+        if forced is None:
+            raise UserError(f"unknown source id {source_id!r} (see `optout sources list`)")
+    with _progress_bar() as update, _sigterm_as_interrupt():
+        try:
+            report = import_warcs(list(files), archive, sources, forced,
+                                  progress=lambda r: update("importing records", r.records, 0))
+        except WarcImportError as exc:
+            raise click.ClickException(f"{exc} (nothing was imported)") from None
+        except Exception as exc:  # noqa: BLE001 - the archive's own errors: one line
+            _fail(exc)
+    _import_summary(report)
+    if report.storage_error:
+        click.echo(f"import stopped: records could not be stored ({report.storage_error}); what was archived "
+                   "stays. Free some space and run it again (what is archived is not imported twice).", err=True)
+        sys.exit(EXIT_STORAGE_FAILED)
+
+
+def _import_summary(report: Any) -> None:
+    from search_cli.output import table
+
+    rows = [[k, v] for k, v in sorted(report.counts.items())]
+    table(f"import summary: {report.files} file(s), {report.records} records", ["what", "records"], rows)
+    if report.unusable:
+        click.echo(f"{sum(report.unusable.values())} record(s) not imported:", err=True)
+        for reason, n in report.unusable.most_common(15):
+            click.echo(f"  {n}  {reason}", err=True)
+    for path, problem in report.file_problems:
+        click.echo(f"  {path}: {problem}", err=True)
+    click.echo(f"{report.counts['new']} new and {report.counts['updated']} updated documents, {report.archived} captures "
+               f"archived; run `optout index` to make them searchable.")
+
+
 def main() -> None:
     """Entry point: library errors become one-line messages, never tracebacks; Ctrl-C exits 130."""
     try:
