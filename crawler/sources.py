@@ -217,8 +217,7 @@ def _validate_table(table: dict, fail: Callable[[str, str], None], seen: dict[st
                 fail(key, f"bad pattern {pattern!r}: {exc}")
     if not any(table.get(k) for k in ("feeds", "sitemaps", "pages", "homepage")):
         fail("", "needs at least one of feeds, sitemaps, pages or homepage")
-    if "wayback" in table:
-        _validate_wayback(table["wayback"], fail)
+    # The wayback table is checked by _validate_wayback as the source is built (parse_sources).
 
 
 def _validate_wayback(table: object, fail: Callable[[str, str], None]) -> WaybackOptions:
@@ -245,6 +244,13 @@ def _validate_wayback(table: object, fail: Callable[[str, str], None]) -> Waybac
         parts = urlsplit(prefix)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             fail("wayback.prefixes", f"{prefix!r} is not an http(s) URL")
+    _validate_wayback_numbers(table, fail)
+    delay = table.get("delay")
+    return WaybackOptions(since=dates.get("from"), until=dates.get("to"), prefixes=list(prefixes),
+                          delay=float(delay) if delay is not None else None, per_url=table.get("per_url", 1),
+                          max_captures=table.get("max_captures"))
+
+def _validate_wayback_numbers(table: dict, fail: Callable[[str, str], None]) -> None:
     delay = table.get("delay")
     if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= 600):
         fail("wayback.delay", "must be a number of seconds from 0 to 600")
@@ -252,9 +258,7 @@ def _validate_wayback(table: object, fail: Callable[[str, str], None]) -> Waybac
         value = table.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             fail(f"wayback.{key}", "must be a whole number of at least 1")
-    return WaybackOptions(since=dates.get("from"), until=dates.get("to"), prefixes=list(prefixes),
-                          delay=float(delay) if delay is not None else None, per_url=table.get("per_url", 1),
-                          max_captures=table.get("max_captures"))
+
 
 def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
     """Parse and validate the text of a sources file."""

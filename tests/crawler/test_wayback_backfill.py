@@ -269,3 +269,21 @@ def test_parse_cdx_reads_rows_and_resume_keys():
     assert parse_cdx(b"") == ([], None) and parse_cdx(b"[]") == ([], None)
     assert parse_address("http://h/web/20150101000000id_/https://a.example/p?q=1") == ("20150101000000", "https://a.example/p?q=1")
     assert timestamp_iso("2015") == "2015-01-01T00:00:00Z"
+
+
+def test_a_full_disk_stops_the_backfill_with_exit_code_4(wb, tmp_path, monkeypatch):
+    _articles(wb, 5)
+    (tmp_path / "s.toml").write_text(SOURCES)
+    import errno
+
+    from archive.warcstore import WarcStore
+
+    def full(self, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(WarcStore, "_open_append", full)
+    run = invoke("backfill", "lake", "--sources", str(tmp_path / "s.toml"), "--wayback-url", wb.base, "--delay", "0",
+                 data_dir=tmp_path / "d")
+    assert run.returncode == 4
+    assert "No space left on device" in run.stderr
+    assert len([h for h in wb.hits() if h.path.startswith("/web/")]) == 3  # stops after three, not all five
