@@ -200,7 +200,7 @@ class CdxQuery:
 
     name: str
     params: list[tuple[str, str]]
-    role: str = "pages"  # "pages" (HTML captures) | "feed" | "sitemap"
+    role: str = "pages"  # "pages" (HTML captures) | "feed" | "sitemap" | "listed" (one article a feed listed)
 
 
 def parse_cdx(body: bytes) -> tuple[list[CdxRow], str | None]:
@@ -337,22 +337,46 @@ class Backfill:
         self.extraction = ExtractionPipeline()
         self.hints: dict[str, dict[str, Any]] = {}  # canonical URL -> what a feed said of it
         self.taken: Counter[str] = Counter()  # canonical URL -> captures kept in this run
+        self.listed_urls: dict[str, str] = {}  # canonical URL -> the URL a feed or sitemap listed
+        self.rows_seen: set[str] = set()  # canonical URLs the pages queries listed
         self.bounds = range_bounds(opts.since, opts.until)
         self.fetches = 0
         self.storage_failures = 0
 
     def run(self) -> BackfillReport:
         for query in queries_for(self.source, self.opts.since, self.opts.until):
-            if self._stopped():
-                break
-            self.report.queries += 1
-            try:
-                self._run_query(query)
-            except WaybackError as exc:
-                self.report.queries_failed += 1
-                self.report.reasons.append((f"CDX {query.name}", str(exc)))
+            self._query(query)
+        for query in self._listed_queries():  # built once the feeds and the pages have been read
+            self._query(query)
         self.report.requests = self.client.requests
         return self.report
+
+    def _query(self, query: CdxQuery) -> None:
+        if self._stopped():
+            return
+        self.report.queries += 1
+        try:
+            self._run_query(query)
+        except WaybackError as exc:
+            self.report.queries_failed += 1
+            self.report.reasons.append((f"CDX {query.name}", str(exc)))
+
+    def _listed_queries(self) -> list[CdxQuery]:
+        """Exact queries for the articles feeds listed outside the source's wayback prefixes (the pages
+        queries covered the rest: a domain query sees every page of the site)."""
+        if not (self.source.wayback and self.source.wayback.prefixes):
+            return []
+        span = [("from", self.opts.since)] if self.opts.since else []
+        span += [("to", self.opts.until)] if self.opts.until else []
+        out = []
+        for key, url in self.listed_urls.items():
+            if key in self.rows_seen or not self.source.allows(url):
+                continue
+            out.append(CdxQuery(f"listed {url}", [
+                ("url", url), ("matchType", "exact"), ("filter", "statuscode:200"), ("filter", "mimetype:text/html"),
+                ("collapse", "digest"), ("output", "json"), ("fl", CDX_FIELDS), ("showResumeKey", "true"), *span],
+                "listed"))
+        return out
 
     def _stopped(self) -> bool:
         return self.report.limited or self.report.storage_error is not None
@@ -401,7 +425,7 @@ class Backfill:
 
     def _row(self, row: CdxRow, role: str) -> None:
         try:
-            if role == "pages":
+            if role in ("pages", "listed"):
                 self._page(row)
             else:
                 self._listing(row, role)
@@ -428,6 +452,7 @@ class Backfill:
 
     def _page(self, row: CdxRow) -> None:
         key = canonical_url(row.original)
+        self.rows_seen.add(key)
         why_not = self._article_like(row.original)
         if why_not:
             self.report.counts["not articles"] += 1
@@ -541,6 +566,7 @@ class Backfill:
             self.report.problem(row.original, f"{role} of {row.timestamp}: {exc}")
             return
         for entry in listing.entries:
+            self.listed_urls.setdefault(canonical_url(entry.url), entry.url)
             hints = self.hints.setdefault(canonical_url(entry.url), {})
             for name, value in (("title", entry.title), ("published", entry.published), ("authors", entry.authors)):
                 if value and not hints.get(name):

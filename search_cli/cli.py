@@ -707,7 +707,7 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
                   transient=True, disable=not sys.stderr.isatty()) as progress:
         tasks: dict[str, Any] = {}
 
-        def update(stage: str, done: int, total: int) -> None:
+        def update(stage: str, done: int, total: int | None) -> None:
             if stage not in tasks:
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done)
@@ -1005,7 +1005,7 @@ def import_warc(ctx: click.Context, files: tuple[Path, ...], source_id: str | No
     with _progress_bar() as update, _sigterm_as_interrupt():
         try:
             report = import_warcs(list(files), archive, sources, forced,
-                                  progress=lambda r: update("importing records", r.records, 0))
+                                  progress=lambda r: update("importing records", r.records, None))
         except WarcImportError as exc:
             raise click.ClickException(f"{exc} (nothing was imported)") from None
         except Exception as exc:  # noqa: BLE001 - the archive's own errors: one line

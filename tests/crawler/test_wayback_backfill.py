@@ -287,3 +287,19 @@ def test_a_full_disk_stops_the_backfill_with_exit_code_4(wb, tmp_path, monkeypat
     assert run.returncode == 4
     assert "No space left on device" in run.stderr
     assert len([h for h in wb.hits() if h.path.startswith("/web/")]) == 3  # stops after three, not all five
+
+
+def test_articles_a_feed_listed_outside_the_prefixes_are_looked_up(wb, tmp_path):
+    source = _source(SOURCES + f'prefixes = ["{SITE}/news/"]\n')
+    _articles(wb, 1)
+    letter = make_article(600, "/letters/to-the-board.html", words=200)
+    stray = make_article(601, "/letters/unlisted.html", words=200)
+    wb.add("20150801000000", SITE + letter.path, letter.html(SITE))
+    wb.add("20150801000000", SITE + stray.path, stray.html(SITE))
+    wb.add("20150802000000", SITE + "/feed/", rss("Lakeside", [SITE + letter.path], SITE), mimetype="application/rss+xml")
+    report = _run(wb, tmp_path, source=source)
+    archived = {c.url for c in _captures(tmp_path)}
+    assert archived == {SITE + "/news/2015/story-0.html", SITE + letter.path}
+    asked = [h.query for h in wb.hits("/cdx/search/cdx")]
+    assert any("letters%2Fto-the-board" in q for q in asked) and not any("unlisted" in q for q in asked)
+    assert report.counts["new"] == 2
