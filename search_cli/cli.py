@@ -707,7 +707,7 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
                   transient=True, disable=not sys.stderr.isatty()) as progress:
         tasks: dict[str, Any] = {}
 
-        def update(stage: str, done: int, total: int | None) -> None:
+        def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
                 tasks[stage] = progress.add_task(stage, total=total)
             progress.update(tasks[stage], completed=done)
@@ -939,20 +939,14 @@ def backfill(ctx: click.Context, source_id: str, since: str | None, until: str |
 
 
 def _run_backfill(archive: Any, source: Any, opts: Any) -> Any:
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
     from archive.errors import ArchiveError
     from crawler.wayback import run_backfill
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=_stderr(), transient=True, disable=not sys.stderr.isatty()) as progress:
-        task = progress.add_task("backfill", total=None)
-
+    with _spinner() as show:
         def update(report: Any) -> None:
             c = report.counts
-            progress.update(task, description=(
-                f"backfill {source.id}: {c['listed']} captures listed, {report.archived} archived "
-                f"({c['new']} new), {c['unusable'] + c['failed']} unusable"))
+            show(f"backfill {source.id}: {c['listed']} captures listed, {report.archived} archived "
+                 f"({c['new']} new), {c['unusable'] + c['failed']} unusable")
 
         try:
             return run_backfill(source, archive, opts, progress=update)
@@ -1002,10 +996,11 @@ def import_warc(ctx: click.Context, files: tuple[Path, ...], source_id: str | No
         forced = next((s for s in sources if s.id == source_id), None)
         if forced is None:
             raise UserError(f"unknown source id {source_id!r} (see `optout sources list`)")
-    with _progress_bar() as update, _sigterm_as_interrupt():
+    with _spinner() as update, _sigterm_as_interrupt():
         try:
-            report = import_warcs(list(files), archive, sources, forced,
-                                  progress=lambda r: update("importing records", r.records, None))
+            report = import_warcs(list(files), archive, sources, forced, progress=lambda r: update(
+                f"importing: {r.records} records read, {r.archived} captures archived, "
+                f"{sum(r.unusable.values())} unusable"))
         except WarcImportError as exc:
             raise click.ClickException(f"{exc} (nothing was imported)") from None
         except Exception as exc:  # noqa: BLE001 - the archive's own errors: one line
@@ -1015,6 +1010,16 @@ def import_warc(ctx: click.Context, files: tuple[Path, ...], source_id: str | No
         click.echo(f"import stopped: records could not be stored ({report.storage_error}); what was archived "
                    "stays. Free some space and run it again (what is archived is not imported twice).", err=True)
         sys.exit(EXIT_STORAGE_FAILED)
+
+
+@contextmanager
+def _spinner() -> Iterator[Callable[[str], None]]:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_stderr(),
+                  transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("", total=None)
+        yield lambda text: progress.update(task, description=text)
 
 
 def _import_summary(report: Any) -> None:
