@@ -47,8 +47,9 @@ _ADDRESS = re.compile(r"/web/(\d{4,14})(?:[a-z]{2}_)?/(.+)$")
 _ORIG_PREFIX = "x-archive-orig-"
 _TRANSFER_HEADERS = {"content-length", "transfer-encoding", "content-encoding", "connection", "keep-alive"}
 _SOFT_404_TITLE = re.compile(
-    r"\b(404|page not found|not found|page (?:does not|doesn't|cannot be) (?:exist|found)|no longer available|"
-    r"nothing (?:was )?found|error 404)\b", re.IGNORECASE)
+    r"\bpage not found\b|^\W*(?:error\s*)?404\s*(?:$|[|:\u2013\u2014-])|\b404\s*(?:error|not found)\b|\berror 404\b|^\W*not found\b|"
+    r"\bpage (?:does not|doesn't|cannot be) (?:exist|found)\b|\b(?:page|content) (?:is )?no longer available\b",
+    re.IGNORECASE)
 SOFT_404_WORDS = 150  # a "not found" page says little; an article whose title says "404" has more text
 
 
