@@ -88,8 +88,9 @@ class WarcImport:
         self.force_source, self.progress = force_source, progress
         self.report = ImportReport()
         self.extraction = ExtractionPipeline()
-        # Payload digest -> (URL, status, headers, our capture's WARC file, offset, sha1): what revisits refer to.
-        self.payloads: dict[str, tuple[str, int, list[tuple[str, str]], str, int, str]] = {}
+        # Payload digest -> (our capture's WARC file, offset, sha1): what revisits refer to (kept small: a big
+        # file has many records, and the capture itself holds the status, headers and body).
+        self.payloads: dict[str, tuple[str, int, str]] = {}
         self.storage_failures = 0
 
     def run(self, paths: list[Path]) -> ImportReport:
@@ -186,13 +187,14 @@ class WarcImport:
         if earlier is None:
             self.report.unusable["revisit of a record not read from these files"] += 1
             return
-        _url, status, headers, file, offset, sha1 = earlier
+        file, offset, sha1 = earlier
         try:
-            body = self.archive.warc.read(file, offset, sha1=sha1).body
+            raw = self.archive.warc.read(file, offset, sha1=sha1)
         except ArchiveError as exc:
             self.report.unusable[f"revisit: its earlier capture cannot be read ({exc})"[:120]] += 1
             return
-        self._archive(url, when, status, headers, body, path, record.rec_headers.get_header("WARC-Record-ID"), None)
+        self._archive(url, when, raw.status, raw.headers, raw.body, path, record.rec_headers.get_header("WARC-Record-ID"),
+                      None)
 
     def _source_for(self, url: str) -> Source | None:
         if self.force_source is not None:
@@ -208,7 +210,7 @@ class WarcImport:
         if catalog.has_capture(url, when, sha1):
             self.report.counts["archived before"] += 1
             if digest:
-                self._remember(digest, url, status, headers, sha1)
+                self._remember(digest, url, sha1)
             return
         source = self._source_for(url)
         ctype = next((v for k, v in headers if k.lower() == "content-type"), None)
@@ -243,12 +245,12 @@ class WarcImport:
         self.storage_failures = 0
         self.report.counts[outcome] += 1
         if digest:
-            self._remember(digest, url, status, headers, sha1)
+            self._remember(digest, url, sha1)
 
-    def _remember(self, digest: str, url: str, status: int, headers: list[tuple[str, str]], sha1: str) -> None:
+    def _remember(self, digest: str, url: str, sha1: str) -> None:
         cap = self.archive.catalog.last_capture(url, sha1)
         if cap is not None and cap.warc_file:
-            self.payloads[digest] = (url, status, headers, cap.warc_file, cap.warc_offset or 0, sha1)
+            self.payloads[digest] = (cap.warc_file, cap.warc_offset or 0, sha1)
 
 
 def import_warcs(paths: list[Path], archive: Archive, sources: list[Source], force_source: Source | None = None,

@@ -919,6 +919,8 @@ def backfill(ctx: click.Context, source_id: str, since: str | None, until: str |
         if value is not None and wayback_date(value) is None:
             raise UserError(f"{name} {value!r}: give a year (2013), year-month (2015-03) or date (2015-03-31)")
         dates[name] = wayback_date(value) if value is not None else None
+    if dates["--from"] and dates["--to"] and dates["--from"][:len(dates["--to"])] > dates["--to"]:
+        raise UserError(f"--to {until} is before --from {since}")
     archive = _archive(ctx)
     source = _load_sources(archive, sources_file, (source_id,), defaults=True)[0]
     try:
@@ -1025,8 +1027,9 @@ def _spinner() -> Iterator[Callable[[str], None]]:
 def _import_summary(report: Any) -> None:
     from search_cli.output import table
 
-    rows = [[k, v] for k, v in sorted(report.counts.items())]
-    table(f"import summary: {report.files} file(s), {report.records} records", ["what", "records"], rows)
+    rows = [["files", report.files], ["records read", report.records], *sorted(report.counts.items()),
+            ["not imported", sum(report.unusable.values())]]
+    table("import summary", ["what", "records"], [list(r) for r in rows])
     if report.unusable:
         click.echo(f"{sum(report.unusable.values())} record(s) not imported:", err=True)
         for reason, n in report.unusable.most_common(15):

@@ -254,6 +254,9 @@ def test_backfill_command_bad_input(tmp_path):
     bad_date = invoke("backfill", "lake", "--sources", str(tmp_path / "s.toml"), "--from", "last tuesday",
                       data_dir=tmp_path / "d")
     assert bad_date.returncode == 2 and "--from" in bad_date.stderr
+    backwards = invoke("backfill", "lake", "--sources", str(tmp_path / "s.toml"), "--from", "2016", "--to", "2014-05",
+                       data_dir=tmp_path / "d")
+    assert backwards.returncode == 2 and "--to 2014-05 is before --from 2016" in backwards.stderr
     bad_url = invoke("backfill", "lake", "--sources", str(tmp_path / "s.toml"), "--wayback-url", "ftp://x",
                      data_dir=tmp_path / "d")
     assert bad_url.returncode == 2 and "not an http(s) URL" in bad_url.stderr
