@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -50,6 +51,7 @@ class WaybackServer(FaultServer):
         self.captures: list[StoredCapture] = []
         self.cdx_mode: str | None = None
         self.throttle_first = 0  # answer this many requests with 429 + Retry-After: 0 first
+        self.capture_delay = 0.0  # seconds before each capture is answered (a slow Archive, to interrupt)
         self._throttled = 0
         self._tlock = threading.Lock()
 
@@ -140,6 +142,8 @@ class WaybackServer(FaultServer):
         cap = next((c for c in self.captures if c.timestamp == stamp and c.original == original), None)
         if cap is None:
             return send(handler, 404, b"<html><body><p>Wayback Machine has not archived that URL.</p></body></html>")
+        if self.capture_delay:
+            time.sleep(self.capture_delay)
         if cap.location:
             return send(handler, 302, b"", headers=[("Location", cap.location)])
         headers = [("X-Archive-Orig-" + k, v) for k, v in cap.headers]
