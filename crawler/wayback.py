@@ -464,7 +464,7 @@ class Backfill:
         where = address(self.opts.base, row.timestamp, row.original)
         catalog = self.archive.catalog
         if catalog.has_capture_origin(where) or catalog.origin_captures(
-                [row.original], "wayback", *self.bounds) >= self.opts.per_url:
+                url_variants(row.original), "wayback", *self.bounds) >= self.opts.per_url:
             self.taken[key] += 1
             self.report.counts["archived before"] += 1
             return
@@ -572,6 +572,20 @@ class Backfill:
             for name, value in (("title", entry.title), ("published", entry.published), ("authors", entry.authors)):
                 if value and not hints.get(name):
                     hints[name] = value
+
+
+def url_variants(url: str) -> list[str]:
+    """``url`` and the spellings the Archive also lists for the same page (http or https, with or without
+    www., with the default port): one page, however a capture names it."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    rest = parts.path + (f"?{parts.query}" if parts.query else "")
+    out = [url]
+    for scheme, port in (("http", ":80"), ("https", ":443")):
+        for prefix in ("", "www."):
+            for suffix in ("", port):
+                out.append(f"{scheme}://{prefix}{host}{suffix}{rest}")
+    return list(dict.fromkeys(out)) if parts.port in (None, 80, 443) else [url]
 
 
 def original_headers(answer: Answer) -> list[tuple[str, str]]:

@@ -306,3 +306,15 @@ def test_articles_a_feed_listed_outside_the_prefixes_are_looked_up(wb, tmp_path)
     asked = [h.query for h in wb.hits("/cdx/search/cdx")]
     assert any("letters%2Fto-the-board" in q for q in asked) and not any("unlisted" in q for q in asked)
     assert report.counts["new"] == 2
+
+
+def test_one_page_under_several_spellings_is_captured_once_across_runs(wb, tmp_path):
+    art = make_article(800, "/news/2015/one-page.html", words=220)
+    wb.add("20150101000000", "http://www.lakeside-educators.example:80" + art.path, art.html(SITE))
+    first = _run(wb, tmp_path)
+    assert first.counts["new"] == 1
+    wb.captures.clear()  # the Archive now lists the page only under another spelling
+    wb.add("20150601000000", "https://lakeside-educators.example" + art.path, art.html(SITE) + "<!-- later -->")
+    second = _run(wb, tmp_path, restart=True)
+    assert second.counts["archived before"] == 1 and len(_captures(tmp_path)) == 1
+    assert not any(h.path.startswith("/web/20150601") for h in wb.hits())
