@@ -42,6 +42,9 @@ PAGE_SIZE = 1000  # CDX rows per page
 MAX_REDIRECTS = 5
 MAX_STORAGE_FAILURES = 3  # consecutive captures that cannot be stored before the backfill stops (a full disk)
 CDX_FIELDS = "urlkey,timestamp,original,mimetype,statuscode,digest,length"
+# The CDX filter is a regular expression the whole field must match: HTML pages, and PDF statements and
+# letters (kept as captures, read by the extraction stage like a crawl's PDFs).
+PAGE_TYPES = "mimetype:text/html|application/pdf"
 _ADDRESS = re.compile(r"/web/(\d{4,14})(?:[a-z]{2}_)?/(.+)$")
 # Headers of the Archive's answer that describe the original response (X-Archive-Orig-Date, ...).
 _ORIG_PREFIX = "x-archive-orig-"
@@ -253,7 +256,7 @@ def queries_for(source: Source, since: str | None, until: str | None) -> list[Cd
         [(d, "domain") for d in sorted(source.domains)]
     for target, match in targets:
         out.append(CdxQuery(f"{match} {target} {stamp}", [
-            ("url", target), ("matchType", match), ("filter", "statuscode:200"), ("filter", "mimetype:text/html"),
+            ("url", target), ("matchType", match), ("filter", "statuscode:200"), ("filter", PAGE_TYPES),
             ("collapse", "digest"), *common]))
     return out
 
@@ -374,7 +377,7 @@ class Backfill:
             if key in self.rows_seen or not self.source.allows(url):
                 continue
             out.append(CdxQuery(f"listed {url}", [
-                ("url", url), ("matchType", "exact"), ("filter", "statuscode:200"), ("filter", "mimetype:text/html"),
+                ("url", url), ("matchType", "exact"), ("filter", "statuscode:200"), ("filter", PAGE_TYPES),
                 ("collapse", "digest"), ("output", "json"), ("fl", CDX_FIELDS), ("showResumeKey", "true"), *span],
                 "listed"))
         return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -84,7 +85,8 @@ class WaybackServer(FaultServer):
             if q.get("to") and cap.timestamp[:len(q["to"])] > q["to"]:
                 continue
             values = {"statuscode": str(cap.status), "mimetype": cap.mimetype}
-            if all(values.get(f.split(":", 1)[0]) == f.split(":", 1)[1] for f in filters):
+            # Like the real API: each filter is a regular expression the whole field must match.
+            if all(re.fullmatch(f.split(":", 1)[1], values.get(f.split(":", 1)[0], "")) for f in filters):
                 out.append((urlkey(cap.original), cap))
         out.sort(key=lambda kc: (kc[0], kc[1].timestamp))
         rows, last = [], None

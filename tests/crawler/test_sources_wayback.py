@@ -74,7 +74,7 @@ def test_queries_cover_feeds_sitemaps_and_the_domain_or_the_prefixes():
     assert [q.role for q in queries] == ["feed", "sitemap", "pages"]
     pages = dict(queries[-1].params)
     assert pages["url"] == "harbor-teachers.example" and pages["matchType"] == "domain"
-    assert ("filter", "mimetype:text/html") in queries[-1].params and ("filter", "statuscode:200") in queries[-1].params
+    assert ("filter", "mimetype:text/html|application/pdf") in queries[-1].params and ("filter", "statuscode:200") in queries[-1].params
     assert pages["collapse"] == "digest" and pages["from"] == "2013" and pages["to"] == "2016"
     assert dict(queries[0].params)["collapse"] == "timestamp:6"  # a feed: one capture a month
     (scoped,) = parse_sources(BASE + '\n[sources.wayback]\nprefixes = ["https://harbor-teachers.example/news/"]\n')

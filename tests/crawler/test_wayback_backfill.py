@@ -63,13 +63,18 @@ def test_articles_are_archived_with_wayback_provenance(wb, tmp_path):
     wb.add("20150101000000", SITE + "/", "<html><body><p>Home.</p></body></html>")
     wb.add("20150101000000", SITE + "/tag/testing/", "<html><body><p>A tag page.</p></body></html>")
     wb.add("20170101000000", SITE + "/news/2017/late.html", make_article(7, "/news/2017/late.html").html(SITE))
+    wb.add("20150201000000", SITE + "/logo.png", b"\x89PNG\r\n", mimetype="image/png")
+    wb.add("20150202000000", SITE + "/letters/spring.pdf", b"%PDF-1.4\n% a made-up letter\n%%EOF\n",
+           mimetype="application/pdf")
     report = _run(wb, tmp_path)
-    assert report.counts["new"] == 3
+    assert report.counts["new"] == 3 and report.counts["captured"] == 1  # the PDF: a capture (its text: PDF extraction)
+    assert not any("logo.png" in h.path for h in wb.hits())
     assert report.counts["not articles"] == 2  # the home page and the tag page: never fetched
     assert wb.count("/web/20150101000000id_/" + SITE + "/") == 0
     assert not any("late.html" in h.path for h in wb.hits())  # outside --to: not even listed
     caps = _captures(tmp_path)
-    assert sorted(c.url for c in caps) == sorted(urls)
+    assert sorted(c.url for c in caps) == sorted([*urls, SITE + "/letters/spring.pdf"])
+    assert next(c for c in caps if c.url.endswith(".pdf")).content_type == "application/pdf"
     first = next(c for c in caps if c.url == urls[0])
     assert first.origin_type == "wayback" and first.captured_at == "2015-03-01T12:00:00Z"
     assert first.origin == f"{wb.base}/web/20150301120000id_/{urls[0]}"
