@@ -959,9 +959,13 @@ def _run_backfill(archive: Any, source: Any, opts: Any) -> Any:
 def _backfill_summary(report: Any) -> None:
     from search_cli.output import table
 
-    keys = ("listed", "not articles", "other captures", "archived before", "new", "updated", "unchanged",
-            "captured", "unusable", "failed")
-    table(f"backfill summary: {report.source}", ["what", "captures"], [[k, report.counts[k]] for k in keys])
+    labels = {"listed": "CDX rows listed", "feeds read": "feed captures read", "sitemaps read": "sitemap captures read",
+              "not articles": "not article URLs", "other captures": "other captures of a URL kept",
+              "archived before": "archived before", "new": "new documents", "updated": "updated documents",
+              "unchanged": "unchanged documents", "captured": "captures only (listing, PDF, older copy)",
+              "unusable": "unusable", "failed": "failed"}
+    table(f"backfill summary: {report.source}", ["what", "captures"],
+          [[label, report.counts[k]] for k, label in labels.items()])
     for where, reason in report.reasons[:10]:
         click.echo(f"  {where}: {reason}", err=True)
     if len(report.reasons) > 10:
