@@ -256,7 +256,11 @@ class WarcImport:
 def import_warcs(paths: list[Path], archive: Archive, sources: list[Source], force_source: Source | None = None,
                  progress: Callable[[ImportReport], None] | None = None, max_bytes: int | None = None) -> ImportReport:
     """Import WARC files into ``archive``; WarcImportError (nothing imported) when one is not a WARC."""
+    from archive.locks import exclusive
     from crawler.settings import SETTINGS
 
     limit = max_bytes or int(SETTINGS["DOWNLOAD_MAXSIZE"])
-    return WarcImport(archive, sources, limit, force_source, progress).run([Path(p) for p in paths])
+    # Two imports at once could both find a record missing and archive it twice.
+    with exclusive(archive.path, "import-warc", "another `optout import-warc` is running on this data directory; "
+                                                "try again when it ends"):
+        return WarcImport(archive, sources, limit, force_source, progress).run([Path(p) for p in paths])
