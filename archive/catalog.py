@@ -86,6 +86,18 @@ MIGRATIONS: list[str] = [
     ALTER TABLE documents ADD COLUMN positioned_with TEXT;
     CREATE INDEX quotes_position ON quotes(position);
     """,
+    # 4: where a capture came from when it was not fetched live (origin_type 'wayback': origin is the
+    # Wayback address it was read from; 'warc': origin names the imported WARC file and record), and the
+    # resumable cursors of `optout backfill` (one per CDX query: the resume key of the next page).
+    """
+    ALTER TABLE captures ADD COLUMN origin TEXT;
+    ALTER TABLE captures ADD COLUMN origin_type TEXT;
+    CREATE INDEX captures_origin ON captures(origin);
+    CREATE TABLE backfill_cursors (
+        source TEXT NOT NULL, query TEXT NOT NULL, resume_key TEXT, pages INTEGER NOT NULL DEFAULT 0,
+        done INTEGER NOT NULL DEFAULT 0, updated_at TEXT, PRIMARY KEY (source, query)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -216,9 +228,9 @@ class Catalog:
     def add_capture(self, conn: sqlite3.Connection, cap: Capture) -> int:
         cur = conn.execute(
             "INSERT INTO captures (document_id, url, status, captured_at, warc_file, warc_offset, warc_length,"
-            " content_type, length, sha1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_type, length, sha1, origin, origin_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (cap.document_id, cap.url, cap.status, cap.captured_at, cap.warc_file, cap.warc_offset,
-             cap.warc_length, cap.content_type, cap.length, cap.sha1),
+             cap.warc_length, cap.content_type, cap.length, cap.sha1, cap.origin, cap.origin_type),
         )
         return int(cur.lastrowid)
 
@@ -497,6 +509,58 @@ class Catalog:
             "SELECT source_organization AS name FROM documents WHERE source_organization IS NOT NULL"
             " UNION SELECT speaker_org FROM quotes WHERE speaker_org IS NOT NULL ORDER BY 1").fetchall()
         return [r[0] for r in rows if r[0]]
+
+    # -- history: Wayback backfill and WARC import (crawler/wayback.py, crawler/warcimport.py) ----------
+
+    def has_capture_origin(self, origin: str) -> bool:
+        """Whether a capture read from ``origin`` (a Wayback address) is archived already."""
+        return self.conn.execute("SELECT 1 FROM captures WHERE origin = ? LIMIT 1", (origin,)).fetchone() is not None
+
+    def origin_captures(self, urls: Iterable[str], origin_type: str, since: str | None = None,
+                        until: str | None = None) -> int:
+        """How many captures of any of ``urls`` came from ``origin_type`` ('wayback', 'warc'), captured
+        between ``since`` and ``until`` (ISO strings, inclusive) when given."""
+        urls = list(dict.fromkeys(urls))
+        if not urls:
+            return 0
+        marks = ", ".join("?" * len(urls))
+        row = self.conn.execute(
+            f"SELECT count(*) FROM captures WHERE origin_type = ? AND url IN ({marks})"
+            " AND captured_at >= ? AND captured_at <= ?",
+            (origin_type, *urls, since or "", until or "9999"),
+        ).fetchone()
+        return int(row[0])
+
+    def has_capture(self, url: str, captured_at: str, sha1: str) -> bool:
+        """Whether this very capture (URL, capture time and payload sha1) is archived already."""
+        return self.conn.execute(
+            "SELECT 1 FROM captures WHERE url = ? AND captured_at = ? AND sha1 = ? LIMIT 1", (url, captured_at, sha1)
+        ).fetchone() is not None
+
+    def last_capture(self, url: str, sha1: str) -> Capture | None:
+        """The latest archived capture of ``url`` with this payload sha1, or None."""
+        r = self.conn.execute("SELECT * FROM captures WHERE url = ? AND sha1 = ? AND warc_file IS NOT NULL"
+                              " ORDER BY id DESC LIMIT 1", (url, sha1)).fetchone()
+        return None if r is None else Capture(**{k: r[k] for k in r.keys()})
+
+    def backfill_cursor(self, source: str, query: str) -> sqlite3.Row | None:
+        """The stored cursor of one backfill query (resume_key, pages, done, updated_at), or None."""
+        return self.conn.execute("SELECT * FROM backfill_cursors WHERE source = ? AND query = ?",
+                                 (source, query)).fetchone()
+
+    def set_backfill_cursor(self, source: str, query: str, resume_key: str | None, pages: int, done: bool,
+                            at: str) -> None:
+        """Remember where a backfill query stands: the resume key of its next page, or done."""
+        self.conn.execute(
+            "INSERT INTO backfill_cursors (source, query, resume_key, pages, done, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(source, query) DO UPDATE SET resume_key = excluded.resume_key, pages = excluded.pages,"
+            " done = excluded.done, updated_at = excluded.updated_at",
+            (source, query, resume_key, pages, int(done), at),
+        )
+
+    def clear_backfill_cursor(self, source: str, query: str) -> None:
+        """Forget a backfill query's cursor (the next backfill starts it from the beginning)."""
+        self.conn.execute("DELETE FROM backfill_cursors WHERE source = ? AND query = ?", (source, query))
 
 
 def _json_or_none(text: str | None) -> Any:

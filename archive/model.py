@@ -47,6 +47,9 @@ class Capture:
     sha1: str | None = None
     id: int | None = None
     document_id: str | None = None
+    # Not fetched live: where it was read (a Wayback address, an imported WARC file and record) and from what.
+    origin: str | None = None
+    origin_type: str | None = None  # "wayback" | "warc" | None (fetched by a crawl)
 
 
 @dataclass

@@ -111,18 +111,26 @@ class Archive:
     def record_page(self, *, source: str | None, url: str, status: int, body: bytes,
                     response_headers: list[tuple[str, str]], request_headers: list[tuple[str, str]] | None = None,
                     reason: str = "OK", extracted: dict[str, Any] | None = None, kind: str | None = None,
-                    source_organization: str | None = None) -> tuple[str, str | None]:
+                    source_organization: str | None = None, captured_at: str | None = None,
+                    origin: str | None = None, origin_type: str | None = None,
+                    provenance: list[tuple[str, str]] | None = None) -> tuple[str, str | None]:
         """Store one fetched page: its raw capture in WARC, its extracted document in the catalog.
 
+        A page not fetched live (a Wayback capture, a record of an imported WARC file) gives the time it was
+        captured then, its ``origin`` and ``origin_type``, and ``provenance`` fields for the WARC metadata
+        record. A capture older than the document's current version joins the document's captures without
+        replacing its text.
+
         Returns (outcome, document id) where outcome is "new", "updated", "unchanged" or "captured"
-        (a capture kept without a document, e.g. a PDF with no text).
+        (a capture kept without a document, e.g. a PDF with no text, or an older copy of a document).
         """
-        captured_at = now_iso()
+        captured_at = captured_at or now_iso()
         content_type = next((v for k, v in response_headers if k.lower() == "content-type"), None)
-        loc = self.warc.write(url, status, reason, response_headers, body, request_headers, captured_at=captured_at)
+        loc = self.warc.write(url, status, reason, response_headers, body, request_headers, captured_at=captured_at,
+                              provenance=provenance)
         capture = Capture(url=url, status=status, captured_at=captured_at, warc_file=loc.file,
                           warc_offset=loc.offset, warc_length=loc.length, content_type=content_type,
-                          length=len(body), sha1=sha1_hex(body))
+                          length=len(body), sha1=sha1_hex(body), origin=origin, origin_type=origin_type)
         if not extracted or not (extracted.get("text") or "").strip():
             with self.catalog.transaction() as conn:
                 self.catalog.add_capture(conn, capture)
@@ -130,6 +138,14 @@ class Archive:
         if extracted.get("is_listing"):
             return self._record_listing(url, extracted, capture)
         doc = self._document_from_extraction(url, extracted, source, kind, source_organization, captured_at)
+        existing = self.catalog.document_row(doc.id)
+        if existing is not None and (existing["updated_at"] or "") > captured_at:
+            # An older copy (a Wayback capture of a page archived since): evidence of what the page said
+            # then, one more capture of the same document; the current text stays.
+            with self.catalog.transaction() as conn:
+                capture.document_id = doc.id
+                self.catalog.add_capture(conn, capture)
+            return "captured", doc.id
         with self.catalog.transaction() as conn:
             doc.captured_at = self.catalog.first_captured_at(doc.id) or doc.captured_at
             doc.near_duplicate_of = self._near_duplicate(doc)
@@ -217,7 +233,8 @@ class Archive:
         caps = [c for c in self.catalog.captures(doc_id) if c.warc_file]
         if not caps:
             raise NotFound(f"document {doc_id} has no archived capture (it was imported)")
-        cap = caps[-1]
+        # The latest by capture time: a Wayback copy archived after a live fetch is the older one.
+        cap = max(caps, key=lambda c: (c.captured_at or "", c.id or 0))
         return self.warc.read(cap.warc_file, cap.warc_offset, sha1=cap.sha1, length=cap.length)
 
     # -- exchange ----------------------------------------------------------------------------------

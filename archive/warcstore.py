@@ -55,14 +55,17 @@ class WarcStore:
 
     def write(self, url: str, status: int, reason: str, response_headers: list[tuple[str, str]], body: bytes,
               request_headers: list[tuple[str, str]] | None = None, method: str = "GET",
-              captured_at: str | None = None) -> WarcLocation:
+              captured_at: str | None = None, provenance: list[tuple[str, str]] | None = None) -> WarcLocation:
         """Append a response record (and its request record) for one fetch; returns where it lies.
+
+        ``provenance`` (WARC named fields, e.g. the Wayback address a capture was read from) is written as
+        a metadata record concurrent to the response, and its ``WARC-Source-URI`` also on the response.
 
         The append is atomic: the records are built in memory and written in one go; if the write fails
         (disk full, I/O error, interrupt) the file is cut back to where the records began, so no half record
         ever sits before later ones. If even that fails, later records go to a new file."""
         response, request = self._records(url, status, reason, response_headers, body, request_headers, method,
-                                          captured_at)
+                                          captured_at, provenance)
         path = self._current()
         with self._open_append(path) as fh:
             fh.seek(0, os.SEEK_END)
@@ -89,8 +92,9 @@ class WarcStore:
     @staticmethod
     def _records(url: str, status: int, reason: str, response_headers: list[tuple[str, str]], body: bytes,
                  request_headers: list[tuple[str, str]] | None, method: str,
-                 captured_at: str | None) -> tuple[bytes, bytes]:
-        """The gzipped response record and (if there are request headers) request record, as bytes."""
+                 captured_at: str | None, provenance: list[tuple[str, str]] | None = None) -> tuple[bytes, bytes]:
+        """The gzipped response record and, as one more run of bytes, its request record (if there are
+        request headers) and its provenance metadata record (if any)."""
         from warcio.statusandheaders import StatusAndHeaders
         from warcio.warcwriter import WARCWriter
 
@@ -102,14 +106,16 @@ class WarcStore:
         out = io.BytesIO()
         writer = WARCWriter(out, gzip=True)
         http_headers = StatusAndHeaders(f"{status} {reason or 'OK'}", headers, protocol="HTTP/1.1")
+        extra = {k: v for k, v in (provenance or []) if k == "WARC-Source-URI"}
         record = writer.create_warc_record(
             url, "response", payload=io.BytesIO(body), http_headers=http_headers,
-            warc_headers_dict={"WARC-Date": warc_date},
+            warc_headers_dict={"WARC-Date": warc_date, **extra},
         )
         writer.write_record(record)
         response = out.getvalue()
+        meta = _metadata_record(url, warc_date, record.rec_headers.get_header("WARC-Record-ID"), provenance)
         if request_headers is None:
-            return response, b""
+            return response, meta
         out = io.BytesIO()
         writer = WARCWriter(out, gzip=True)
         req_headers = StatusAndHeaders(f"{method} {_path_of(url)} HTTP/1.1", request_headers, is_http_request=True)
@@ -117,7 +123,7 @@ class WarcStore:
                                         warc_headers_dict={"WARC-Date": warc_date,
                                                            "WARC-Concurrent-To": record.rec_headers.get_header("WARC-Record-ID")})
         writer.write_record(req)
-        return response, out.getvalue()
+        return response, out.getvalue() + meta
 
     def read(self, file: str, offset: int, *, sha1: str | None = None, length: int | None = None) -> RawResponse:
         """Read the response record at ``offset`` of ``file`` back, exactly as captured.
@@ -168,6 +174,22 @@ def _check_payload(path: Path, offset: int, body: bytes, digest: str | None, sha
         expected = digest.split(":", 1)[1].strip().upper()
         if base64.b32encode(got.digest()).decode() != expected and got.hexdigest().upper() != expected:
             raise DamagedCapture(f"the capture at {where} is damaged: its payload digest does not match")
+
+
+def _metadata_record(url: str, warc_date: str, concurrent_to: str, provenance: list[tuple[str, str]] | None) -> bytes:
+    """A gzipped WARC metadata record (application/warc-fields) naming where a capture came from."""
+    if not provenance:
+        return b""
+    from warcio.warcwriter import WARCWriter
+
+    fields = "".join(f"{k}: {' '.join(str(v).split())}\r\n" for k, v in provenance).encode("utf-8")
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    record = writer.create_warc_record(url, "metadata", payload=io.BytesIO(fields),
+                                       warc_content_type="application/warc-fields",
+                                       warc_headers_dict={"WARC-Date": warc_date, "WARC-Concurrent-To": concurrent_to})
+    writer.write_record(record)
+    return out.getvalue()
 
 
 def _path_of(url: str) -> str:

@@ -84,6 +84,12 @@ def is_home(url: str) -> bool:
     return parts.scheme in ("http", "https") and not parts.query and bool(_HOME.match(parts.path or "/"))
 
 
+def is_section(url: str) -> bool:
+    """Whether ``url`` has a section path (/category/, /tag/, /page/2/, ?page=3): a listing, not an article."""
+    parts = urlsplit(url)
+    return bool(_SECTION.search(parts.path + ("?" + parts.query if parts.query else "")))
+
+
 def detect(tree: lxml_html.HtmlElement | None, url: str, metas: dict[str, str], objects: list[dict[str, Any]],
            text: str, canonical: str | None = None) -> ListingDecision:
     """Whether the page at ``url`` is a listing or home page rather than an article."""

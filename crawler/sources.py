@@ -15,7 +15,9 @@ from archive.model import KINDS
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LIST_KEYS = ("feeds", "sitemaps", "pages", "follow", "exclude")
-_KNOWN = {"id", "name", "kind", "organization", "homepage", "time_zone", *_LIST_KEYS}
+_KNOWN = {"id", "name", "kind", "organization", "homepage", "time_zone", "wayback", *_LIST_KEYS}
+_WAYBACK_KEYS = {"from", "to", "prefixes", "delay", "per_url", "max_captures"}
+_WAYBACK_DATE = re.compile(r"^\d{4}(?:-?\d{2}(?:-?\d{2})?)?$")
 
 
 @lru_cache(maxsize=256)
@@ -36,6 +38,48 @@ class SourcesError(ValueError):
 
 
 @dataclass
+class WaybackOptions:
+    """A source's ``[sources.wayback]`` table: how `optout backfill` reads its past from the Wayback Machine."""
+
+    since: str | None = None  # "2013", "201503", "20150331" (CDX from=); None: the earliest capture
+    until: str | None = None  # the same forms (CDX to=); None: the latest
+    prefixes: list[str] = field(default_factory=list)  # URL prefixes to ask for; empty: the source's domains
+    delay: float | None = None  # seconds between requests to the Archive; None: the default
+    per_url: int = 1  # Wayback captures kept per article URL and date range
+    max_captures: int | None = None  # at most this many captures fetched per backfill run
+
+    def to_toml(self) -> list[str]:
+        lines = ["[sources.wayback]"]
+        for key, value in (("from", self.since), ("to", self.until)):
+            if value:
+                lines.append(f"{key} = {_q(value)}")
+        if self.prefixes:
+            lines.append(f"prefixes = [{', '.join(_q(p) for p in self.prefixes)}]")
+        if self.delay is not None:
+            lines.append(f"delay = {self.delay}")
+        if self.per_url != 1:
+            lines.append(f"per_url = {self.per_url}")
+        if self.max_captures:
+            lines.append(f"max_captures = {self.max_captures}")
+        return lines
+
+
+def wayback_date(value: object) -> str | None:
+    """A year (2013), month or day ("2015-03", "20150331") as the CDX API's digits; None when not one."""
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if not _WAYBACK_DATE.match(text):
+        return None
+    digits = text.replace("-", "")
+    if len(digits) not in (4, 6, 8) or not 1990 <= int(digits[:4]) <= 2100:
+        return None
+    if len(digits) >= 6 and not 1 <= int(digits[4:6]) <= 12:
+        return None
+    if len(digits) == 8 and not 1 <= int(digits[6:8]) <= 31:
+        return None
+    return digits
+
+
+@dataclass
 class Source:
     """One site to collect from."""
 
@@ -50,6 +94,7 @@ class Source:
     pages: list[str] = field(default_factory=list)
     follow: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    wayback: WaybackOptions | None = None
 
     @property
     def domains(self) -> set[str]:
@@ -93,6 +138,8 @@ class Source:
             values = getattr(self, key)
             if values or key in ("feeds", "sitemaps", "pages"):
                 lines.append(f"{key} = [{', '.join(_q(v) for v in values)}]")
+        if self.wayback is not None:
+            lines.extend(self.wayback.to_toml())
         return "\n".join(lines) + "\n"
 
 
@@ -119,6 +166,14 @@ def _source_lines(text: str) -> list[int]:
 
 def _key_line(text: str, start: int, end: int | None, key: str) -> int:
     lines = text.splitlines()
+    if key.startswith("wayback"):  # a key of the source's wayback table: look from that table's header on
+        header = next((i for i in range(start - 1, (end or len(lines) + 1) - 1)
+                       if re.match(r"\s*(\[\s*sources\s*\.\s*wayback\s*\]|wayback\s*=)", lines[i])), None)
+        if header is None:
+            return start
+        if key == "wayback" or re.match(r"\s*wayback\s*=", lines[header]):
+            return header + 1
+        start, key = header + 1, key.split(".", 1)[1]
     for i in range(start, (end or len(lines) + 1) - 1):
         if re.match(rf"\s*{re.escape(key)}\s*=", lines[i]):
             return i + 1
@@ -162,6 +217,48 @@ def _validate_table(table: dict, fail: Callable[[str, str], None], seen: dict[st
                 fail(key, f"bad pattern {pattern!r}: {exc}")
     if not any(table.get(k) for k in ("feeds", "sitemaps", "pages", "homepage")):
         fail("", "needs at least one of feeds, sitemaps, pages or homepage")
+    # The wayback table is checked by _validate_wayback as the source is built (parse_sources).
+
+
+def _validate_wayback(table: object, fail: Callable[[str, str], None]) -> WaybackOptions:
+    """Every check of a source's wayback table; ``fail("wayback.KEY", problem)`` raises."""
+    if not isinstance(table, dict):
+        fail("wayback", "must be a table ([sources.wayback]) of from, to, prefixes, delay, per_url, max_captures")
+    assert isinstance(table, dict)
+    for key in table:
+        if key not in _WAYBACK_KEYS:
+            fail(f"wayback.{key}", f"unknown key (known keys: {', '.join(sorted(_WAYBACK_KEYS))})")
+    dates = {}
+    for key in ("from", "to"):
+        if key in table:
+            dates[key] = wayback_date(table[key])
+            if dates[key] is None:
+                fail(f"wayback.{key}", f"must be a year, year-month or date such as 2013, \"2015-03\" or \"20150331\", "
+                                       f"not {table[key]!r}")
+    if dates.get("from") and dates.get("to") and dates["from"][:len(dates["to"])] > dates["to"]:
+        fail("wayback.to", f"is before from ({table['from']!r})")
+    prefixes = table.get("prefixes", [])
+    if not isinstance(prefixes, list) or not all(isinstance(p, str) for p in prefixes):
+        fail("wayback.prefixes", "must be a list of URL prefixes")
+    for prefix in prefixes:
+        parts = urlsplit(prefix)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            fail("wayback.prefixes", f"{prefix!r} is not an http(s) URL")
+    _validate_wayback_numbers(table, fail)
+    delay = table.get("delay")
+    return WaybackOptions(since=dates.get("from"), until=dates.get("to"), prefixes=list(prefixes),
+                          delay=float(delay) if delay is not None else None, per_url=table.get("per_url", 1),
+                          max_captures=table.get("max_captures"))
+
+def _validate_wayback_numbers(table: dict, fail: Callable[[str, str], None]) -> None:
+    delay = table.get("delay")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= 600):
+        fail("wayback.delay", "must be a number of seconds from 0 to 600")
+    for key in ("per_url", "max_captures"):
+        value = table.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            fail(f"wayback.{key}", "must be a whole number of at least 1")
+
 
 def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
     """Parse and validate the text of a sources file."""
@@ -192,6 +289,7 @@ def parse_sources(text: str, name: str = "sources.toml") -> list[Source]:
         out.append(Source(
             id=sid, name=table.get("name", sid), kind=kind, organization=table.get("organization"),
             homepage=table.get("homepage"), time_zone=table.get("time_zone"),
+            wayback=_validate_wayback(table["wayback"], fail) if "wayback" in table else None,
             **{k: list(table.get(k, [])) for k in _LIST_KEYS},
         ))
     return out

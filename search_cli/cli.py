@@ -586,7 +586,8 @@ def show(ctx: click.Context, id_or_url: str, raw: bool, fmt: str) -> None:
     if fmt == "json":
         data = doc.export_dict() | {"captures": [
             {"url": c.url, "status": c.status, "captured_at": c.captured_at, "warc_file": c.warc_file,
-             "warc_offset": c.warc_offset, "sha1": c.sha1} for c in captures]}
+             "warc_offset": c.warc_offset, "sha1": c.sha1, "origin": c.origin, "origin_type": c.origin_type}
+            for c in captures]}
         data["position_evidence"] = doc.position_evidence
         for row, q in zip(data["quotes"], doc.quotes, strict=True):
             row["position_evidence"] = q.position_evidence
@@ -611,6 +612,8 @@ def show(ctx: click.Context, id_or_url: str, raw: bool, fmt: str) -> None:
     click.echo("captures:")
     for c in captures:
         click.echo(f"  {c.captured_at}  HTTP {c.status}  {c.url}  [{c.warc_file}@{c.warc_offset}]")
+        if c.origin:  # not fetched live: where the copy was read (a Wayback capture, an imported WARC)
+            click.echo(f"    via {'the Wayback Machine' if c.origin_type == 'wayback' else 'an imported WARC'}: {c.origin}")
     if not captures:
         click.echo("  none (imported)")
 
@@ -931,6 +934,166 @@ def sources_status(ctx: click.Context, fmt: str) -> None:
         recent = archive.catalog.failures(r["id"], limit=5)
         for f in recent:
             click.echo(f"  {r['id']}: {f['at']}  {f['reason']}  {f['url']}")
+
+
+# -- history: backfill from the Wayback Machine, import WARC files ---------------------------------------
+
+@cli.command()
+@click.argument("source_id")
+@click.option("--from", "since", help="Earliest capture: a year (2013), year-month (2015-03) or date (default: the "
+                                      "source's wayback table, else the earliest).")
+@click.option("--to", "until", help="Latest capture, the same forms.")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file to read SOURCE_ID from instead of the defaults and your added sources.")
+@click.option("--delay", type=click.FloatRange(0, 600), help="Seconds between requests to the Archive (default 1; "
+                                                             "$OPTOUT_WAYBACK_DELAY).")
+@click.option("--max-captures", type=click.IntRange(1, None), help="Fetch at most this many captures; run again for more.")
+@click.option("--per-url", type=click.IntRange(1, 100), help="Captures kept per article URL in the range (default 1).")
+@click.option("--wayback-url", help="The Wayback Machine's address (default $OPTOUT_WAYBACK_URL, else https://web.archive.org).")
+@click.option("--restart", is_flag=True, help="Start the CDX queries from the beginning instead of the stored cursor.")
+@click.pass_context
+def backfill(ctx: click.Context, source_id: str, since: str | None, until: str | None, sources_file: Path | None,
+             delay: float | None, max_captures: int | None, per_url: int | None, wayback_url: str | None,
+             restart: bool) -> None:
+    """Fill a source's past from the Wayback Machine: its captured articles, archived with their original URL,
+    capture time and Wayback address. An interrupted backfill goes on where it stopped.
+
+    \b
+    Exit codes: 0 the backfill ran (some captures may be unusable: see the summary), 1 an error, 2 bad
+    options, sources file or unknown source, 3 the Wayback Machine could not be queried at all, 4 storage
+    failed, 130 stopped by Ctrl-C (143 by SIGTERM): what was archived stays; run again for the rest.
+    """
+    from crawler.sources import wayback_date
+    from crawler.wayback import WaybackError, options_for
+
+    dates = {}
+    for name, value in (("--from", since), ("--to", until)):
+        if value is not None and wayback_date(value) is None:
+            raise UserError(f"{name} {value!r}: give a year (2013), year-month (2015-03) or date (2015-03-31)")
+        dates[name] = wayback_date(value) if value is not None else None
+    if dates["--from"] and dates["--to"] and dates["--from"][:len(dates["--to"])] > dates["--to"]:
+        raise UserError(f"--to {until} is before --from {since}")
+    archive = _archive(ctx)
+    source = _load_sources(archive, sources_file, (source_id,), defaults=True)[0]
+    try:
+        opts = options_for(source, dates["--from"], dates["--to"], wayback_url, delay, per_url=per_url,
+                           max_captures=max_captures, restart=restart or None)
+    except WaybackError as exc:
+        raise UserError(str(exc)) from None
+    with _sigterm_as_interrupt():
+        report = _run_backfill(archive, source, opts)
+    _backfill_summary(report)
+    if report.storage_error:
+        click.echo(f"backfill stopped: captures could not be stored ({report.storage_error}); what was archived "
+                   "stays. Free some space and run it again.", err=True)
+        sys.exit(EXIT_STORAGE_FAILED)
+    if report.queries and report.queries_failed == report.queries:
+        click.echo("backfill failed: the Wayback Machine could not be queried (see above)", err=True)
+        sys.exit(EXIT_ALL_SOURCES_FAILED)
+
+
+def _run_backfill(archive: Any, source: Any, opts: Any) -> Any:
+    from archive.errors import ArchiveError
+    from crawler.wayback import run_backfill
+
+    with _spinner() as show:
+        def update(report: Any) -> None:
+            c = report.counts
+            show(f"backfill {source.id}: {c['listed']} captures listed, {report.archived} archived "
+                 f"({c['new']} new), {c['unusable'] + c['failed']} unusable")
+
+        try:
+            return run_backfill(source, archive, opts, progress=update)
+        except ArchiveError as exc:
+            _fail(exc)
+
+
+def _backfill_summary(report: Any) -> None:
+    from search_cli.output import table
+
+    labels = {"listed": "CDX rows listed", "feeds read": "feed captures read", "sitemaps read": "sitemap captures read",
+              "not articles": "not article URLs", "other captures": "other captures of a URL kept",
+              "archived before": "archived before", "new": "new documents", "updated": "updated documents",
+              "unchanged": "unchanged documents", "captured": "captures only (listing, PDF, older copy)",
+              "unusable": "unusable", "failed": "failed"}
+    table(f"backfill summary: {report.source}", ["what", "captures"],
+          [[label, report.counts[k]] for k, label in labels.items()])
+    for where, reason in report.reasons[:10]:
+        click.echo(f"  {where}: {reason}", err=True)
+    if len(report.reasons) > 10:
+        click.echo(f"  ... and {len(report.reasons) - 10} more", err=True)
+    if report.resumed:
+        click.echo(f"went on from where the last backfill stopped ({report.resumed} quer{'y' if report.resumed == 1 else 'ies'})")
+    if report.limited:
+        click.echo("stopped at --max-captures: run the backfill again for the rest")
+    click.echo(f"{report.counts['new']} new and {report.counts['updated']} updated documents, "
+               f"{report.archived} captures archived ({report.requests} requests to the Wayback Machine); "
+               "run `optout index` to make them searchable.")
+
+
+@cli.command(name="import-warc")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--source", "source_id", help="Give every record this source (default: the source whose sites the URL is on).")
+@click.option("--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sources file to match URLs against instead of the defaults and your added sources.")
+@click.pass_context
+def import_warc(ctx: click.Context, files: tuple[Path, ...], source_id: str | None, sources_file: Path | None) -> None:
+    """Import WARC files (.warc or .warc.gz, from Webrecorder, Archive-It, ArchiveBox, Heritrix, ...): every HTML
+    or PDF response becomes a capture and, where it is an article, a document. Importing twice adds nothing.
+
+    \b
+    Exit codes: 0 imported (records it could not use are counted in the summary), 1 a file is not a WARC
+    (nothing is imported) or another error, 2 bad options, 4 storage failed.
+    """
+    from crawler.warcimport import WarcImportError, import_warcs
+
+    archive = _archive(ctx)
+    sources = _load_sources(archive, sources_file, (), defaults=True)
+    forced = None
+    if source_id:
+        forced = next((s for s in sources if s.id == source_id), None)
+        if forced is None:
+            raise UserError(f"unknown source id {source_id!r} (see `optout sources list`)")
+    with _spinner() as update, _sigterm_as_interrupt():
+        try:
+            report = import_warcs(list(files), archive, sources, forced, progress=lambda r: update(
+                f"importing: {r.records} records read, {r.archived} captures archived, "
+                f"{sum(r.unusable.values())} unusable"))
+        except WarcImportError as exc:
+            raise click.ClickException(f"{exc} (nothing was imported)") from None
+        except Exception as exc:  # noqa: BLE001 - the archive's own errors: one line
+            _fail(exc)
+    _import_summary(report)
+    if report.storage_error:
+        click.echo(f"import stopped: records could not be stored ({report.storage_error}); what was archived "
+                   "stays. Free some space and run it again (what is archived is not imported twice).", err=True)
+        sys.exit(EXIT_STORAGE_FAILED)
+
+
+@contextmanager
+def _spinner() -> Iterator[Callable[[str], None]]:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_stderr(),
+                  transient=True, disable=not sys.stderr.isatty()) as progress:
+        task = progress.add_task("", total=None)
+        yield lambda text: progress.update(task, description=text)
+
+
+def _import_summary(report: Any) -> None:
+    from search_cli.output import table
+
+    rows = [["files", report.files], ["records read", report.records], *sorted(report.counts.items()),
+            ["not imported", sum(report.unusable.values())]]
+    table("import summary", ["what", "records"], [list(r) for r in rows])
+    if report.unusable:
+        click.echo(f"{sum(report.unusable.values())} record(s) not imported:", err=True)
+        for reason, n in report.unusable.most_common(15):
+            click.echo(f"  {n}  {reason}", err=True)
+    for path, problem in report.file_problems:
+        click.echo(f"  {path}: {problem}", err=True)
+    click.echo(f"{report.counts['new']} new and {report.counts['updated']} updated documents, {report.archived} captures "
+               f"archived; run `optout index` to make them searchable.")
 
 
 def main() -> None:
