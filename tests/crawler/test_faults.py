@@ -4,7 +4,6 @@ is fetched, and one broken source never stops the others."""
 
 from __future__ import annotations
 
-import resource
 import time
 from collections import Counter
 from pathlib import Path
@@ -13,8 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.feeds import FeedError, read_feed
-from tests.conftest import run_optout
+from testsupport.cli import invoke
 from testsupport.faultserver import ENTITY_BOMB, HUGE_BYTES, fault_site
+from testsupport.forked import fork_optout
 
 MAX_BYTES = 2 * 1024 * 1024
 FAST = {"OPTOUT_MAX_BYTES": str(MAX_BYTES), "OPTOUT_RETRY_BACKOFF": "0.1", "OPTOUT_THROTTLE_START": "0.05"}
@@ -29,9 +29,9 @@ def crawled(tmp_path_factory):
     sources.write_text(site.sources_toml, encoding="utf-8")
     data = work / "data"
     started = time.monotonic()
-    result = run_optout("crawl", "--sources", str(sources), "--timeout", "1", data_dir=data, env=FAST, timeout=120)
+    result = fork_optout("crawl", "--sources", str(sources), "--timeout", "1", data_dir=data, env=FAST, timeout=120)
     elapsed = time.monotonic() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_mb = result.peak_mb  # the crawl process's own peak
     yield site, data, result, elapsed, peak_mb
     site.stop()
 
@@ -151,7 +151,7 @@ def test_other_sources_are_collected_and_status_shows_reasons(crawled):
         by_source = Counter(d.source for d in archive.documents(with_annotations=False))
     assert by_source["steady"] == 3
     assert by_source["gone"] == by_source["nowhere"] == 0
-    status = run_optout("sources", "status", data_dir=data)
+    status = invoke("sources", "status", data_dir=data)
     assert status.returncode == 0, status.stderr
     assert "connection refused" in status.stdout
     assert "gone" in status.stdout and "steady" in status.stdout
