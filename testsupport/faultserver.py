@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import http.server
 import random
+import socket
 import threading
 import time
 from collections import Counter
@@ -142,6 +143,19 @@ class FaultServer:
         with self._lock:
             self._hits.clear()
             self._sent.clear()
+
+
+_CLOSED: list[socket.socket] = []
+
+
+def closed_port() -> int:
+    """A loopback port where connections are refused: bound by this process and never listened on, so no
+    other server (a parallel test, another program on the machine) can take it, as one could port 1."""
+    if not _CLOSED:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        _CLOSED.append(sock)
+    return _CLOSED[0].getsockname()[1]
 
 
 # -- responders ---------------------------------------------------------------------------------------
@@ -482,7 +496,7 @@ class FaultSite:
         self.limited.stop()
 
 
-def fault_site(max_bytes: int, closed_port: int = 1) -> FaultSite:
+def fault_site(max_bytes: int, refused_port: int | None = None) -> FaultSite:
     """Build and start the fault site. ``max_bytes`` is the crawl's size limit (OPTOUT_MAX_BYTES):
     the gzip bomb inflates to four times it."""
     faulty, steady, limited = FaultServer(), FaultServer(), FaultServer(host="127.0.0.2")
@@ -548,7 +562,7 @@ def fault_site(max_bytes: int, closed_port: int = 1) -> FaultSite:
         steady.routes[path] = page(make_article(300 + n, path).html(s))
     steady.routes["/feed.xml"] = page(rss("Steady", [s + p for p in steady_paths], s + "/"), "application/rss+xml")
 
-    gone_feed = f"http://127.0.0.1:{closed_port}/feed.xml"
+    gone_feed = f"http://127.0.0.1:{refused_port or closed_port()}/feed.xml"
     sources_toml = f"""
 [[sources]]
 id = "faulty"

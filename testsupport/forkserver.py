@@ -21,6 +21,7 @@ import os
 import select
 import signal
 import sys
+import tempfile
 import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -36,8 +37,9 @@ def preload() -> None:
     from scrapy.settings import default_settings
     from scrapy.utils.misc import load_object
 
-    paths = [p for name in ("DOWNLOADER_MIDDLEWARES_BASE", "SPIDER_MIDDLEWARES_BASE", "EXTENSIONS_BASE",
-                            "DOWNLOAD_HANDLERS_BASE") for p in getattr(default_settings, name).values() if p]
+    paths: list[object] = [path for name in ("DOWNLOADER_MIDDLEWARES_BASE", "SPIDER_MIDDLEWARES_BASE", "EXTENSIONS_BASE")
+                           for path in getattr(default_settings, name)]  # {path: order}
+    paths += list(default_settings.DOWNLOAD_HANDLERS_BASE.values())  # {scheme: path}
     paths += [getattr(default_settings, name, None) for name in (
         "SCHEDULER", "DUPEFILTER_CLASS", "STATS_CLASS", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_MEMORY_QUEUE",
         "SCHEDULER_DISK_QUEUE", "DOWNLOADER", "SPIDER_LOADER_CLASS", "REQUEST_FINGERPRINTER_CLASS",
@@ -150,10 +152,19 @@ def serve() -> None:
             pass
 
 
-if __name__ == "__main__":
+def main() -> None:
     # The repository first, as for `python -m search_cli.cli` started there; absolute, since children chdir.
     sys.path[:] = [ROOT] + [p for p in sys.path if p not in ("", ROOT)]
     warnings.simplefilter("ignore")  # imports as under PYTHONWARNINGS=ignore; each child sets its own
-    preload()
-    _reply({"ready": True})
-    serve()
+    # Bytecode of the project's modules in a private folder, compiled once here rather than in every child
+    # (PYTHONDONTWRITEBYTECODE may be set; the repository gets no __pycache__ from this).
+    with tempfile.TemporaryDirectory(prefix="optout-forkserver-pyc-") as pycache:
+        sys.pycache_prefix = pycache
+        sys.dont_write_bytecode = False
+        preload()
+        _reply({"ready": True})
+        serve()
+
+
+if __name__ == "__main__":
+    main()
