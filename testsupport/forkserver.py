@@ -16,12 +16,13 @@ each child's crawl installs its own, as a fresh process does.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import json
 import os
 import select
 import signal
 import sys
-import tempfile
 import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -152,18 +153,42 @@ def serve() -> None:
             pass
 
 
+class _CompiledOnce(importlib.machinery.SourceFileLoader):
+    """Loads the project's modules from source, as usual, but compiles each file once for all children
+    (with PYTHONDONTWRITEBYTECODE set there are no .pyc files, and every child would compile them all).
+    The module code still runs in each child; a changed file is compiled again."""
+
+    code: dict[tuple[str, int, int], object] = {}
+
+    def get_code(self, fullname: str):  # type: ignore[no-untyped-def]
+        path = self.get_filename(fullname)
+        stat = os.stat(path)
+        key = (path, stat.st_mtime_ns, stat.st_size)
+        if key not in self.code:
+            self.code[key] = super().get_code(fullname)
+        return self.code[key]
+
+
+class _OwnModules(importlib.abc.MetaPathFinder):
+    """Finds the project's modules as the path finder does, loading them with _CompiledOnce."""
+
+    def find_spec(self, fullname, path=None, target=None):  # type: ignore[no-untyped-def]
+        if fullname.split(".")[0] not in OWN_PACKAGES:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is not None and isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            spec.loader = _CompiledOnce(spec.loader.name, spec.loader.path)
+        return spec
+
+
 def main() -> None:
     # The repository first, as for `python -m search_cli.cli` started there; absolute, since children chdir.
     sys.path[:] = [ROOT] + [p for p in sys.path if p not in ("", ROOT)]
+    sys.meta_path.insert(0, _OwnModules())
     warnings.simplefilter("ignore")  # imports as under PYTHONWARNINGS=ignore; each child sets its own
-    # Bytecode of the project's modules in a private folder, compiled once here rather than in every child
-    # (PYTHONDONTWRITEBYTECODE may be set; the repository gets no __pycache__ from this).
-    with tempfile.TemporaryDirectory(prefix="optout-forkserver-pyc-") as pycache:
-        sys.pycache_prefix = pycache
-        sys.dont_write_bytecode = False
-        preload()
-        _reply({"ready": True})
-        serve()
+    preload()
+    _reply({"ready": True})
+    serve()
 
 
 if __name__ == "__main__":
