@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from testsupport.cli import invoke, run_optout
+from testsupport.forked import fork_optout
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -31,13 +32,14 @@ def sample_expected() -> dict:
 
 @pytest.fixture(scope="session")
 def sample_archive(sample_web, tmp_path_factory) -> Path:
-    """A data directory holding the sample web, crawled with the real spider (a fresh process) and indexed."""
+    """A data directory holding the sample web, crawled with the real spider (a fresh process) and indexed.
+    Shared by the whole session: a test that changes it works on a copy (shutil.copytree to tmp_path)."""
     base, sources = sample_web
     work = tmp_path_factory.mktemp("sample-archive")
     (work / "sources.toml").write_text(sources, encoding="utf-8")
     data = work / "data"
     # A fresh process (Scrapy's reactor runs once per process); loopback answers at once, so no throttle.
-    crawl = run_optout("crawl", "--sources", str(work / "sources.toml"), data_dir=data,
+    crawl = fork_optout("crawl", "--sources", str(work / "sources.toml"), data_dir=data,
                        env={"OPTOUT_THROTTLE_START": "0.05"})
     assert crawl.returncode == 0, crawl.stderr
     index = invoke("index", data_dir=data)

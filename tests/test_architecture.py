@@ -22,9 +22,6 @@ WHOOSH_MODULES = frozenset({"indexer/whoosh_backend.py"})
 # The one module allowed to run SQL.
 SQL_MODULES = frozenset({"archive/catalog.py"})
 SQL_CALLS = frozenset({"execute", "executemany", "executescript"})
-# Files that still reach across tests/ <-> bench/ (their shared parts belong in testsupport/). Empty this
-# as they move: test_relevance.py loads bench/relevance.py.
-CROSS_IMPORT_EXCEPTIONS = frozenset({"tests/search_cli/test_relevance.py"})
 # Which first-party packages each package may import (itself included).
 ALLOWED_IMPORTS = {
     "archive": {"archive"},
@@ -116,8 +113,6 @@ def test_tests_and_bench_do_not_import_each_other(side, other):
     offenders = []
     for path in sorted((ROOT / side).rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()
-        if rel in CROSS_IMPORT_EXCEPTIONS:
-            continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=rel)
         offenders += [f"{rel}:{line}" for line in _reaches_into(tree, other)]
     assert not offenders, f"share it through testsupport/ instead: {offenders}"

@@ -1,4 +1,5 @@
-"""Helpers shared by tests/ and bench/ (neither imports the other): running the CLI, the baselines file.
+"""Helpers shared by tests/ and bench/ (neither imports the other): running the CLI (in process, forked or
+as a new interpreter), loopback fault servers, relevance scoring, the baselines file.
 
 Not part of the installed package; tests find it on the rootdir, bench scripts put the repository
 root on sys.path.

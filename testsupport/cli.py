@@ -43,6 +43,14 @@ def popen_optout(*args: str, data_dir: Path | None = None) -> subprocess.Popen[s
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
+def _forget_robots() -> None:
+    """A fresh process remembers no robots.txt: nor does a run in this one (a port a stopped test server
+    used may be another server's now)."""
+    fetch = sys.modules.get("crawler.fetch")
+    if fetch is not None:
+        fetch._robots.clear()
+
+
 def invoke(*args: str, data_dir: Path | None = None, input: str | None = None,
            env: dict[str, str] | None = None) -> Run:
     """Run `optout` in this process, as `main()` would: an exception that escapes a command becomes the
@@ -51,6 +59,7 @@ def invoke(*args: str, data_dir: Path | None = None, input: str | None = None,
 
     from search_cli.cli import cli
 
+    _forget_robots()
     runner = CliRunner()
     result = runner.invoke(cli, _args(args, data_dir), input=input, prog_name="optout", catch_exceptions=True,
                            env={"OPTOUT_HOME": None, **_ENV, **(env or {})})  # type: ignore[dict-item]

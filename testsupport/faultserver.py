@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import http.server
 import random
+import socket
 import threading
 import time
 from collections import Counter
@@ -59,7 +60,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 class FaultServer:
     """``routes`` maps a path (without query) to a responder; other paths go to ``fallback``, else 404."""
 
-    def __init__(self, routes: dict[str, Responder] | None = None, fallback: Responder | None = None):
+    def __init__(self, routes: dict[str, Responder] | None = None, fallback: Responder | None = None,
+                 host: str = "127.0.0.1"):
         self.routes: dict[str, Responder] = dict(routes or {})
         self.fallback = fallback
         self._lock = threading.Lock()
@@ -68,14 +70,17 @@ class FaultServer:
         self._in_flight = 0
         self.max_in_flight = 0  # most requests answered at the same time (politeness)
         handler = type("FaultHandler", (_Handler,), {"site": self})
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        # Port 0: a free port, so servers never clash (tests may run in parallel). Another loopback address
+        # (127.0.0.2) is another site to the crawler: its own politeness slot and robots.txt.
+        self.httpd = http.server.ThreadingHTTPServer((host, 0), handler)
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
 
     def start(self) -> FaultServer:
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll interval: stop() waits for the serving loop to notice (0.5 s by default, per server).
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self._thread.start()
         return self
 
@@ -93,7 +98,8 @@ class FaultServer:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -137,6 +143,19 @@ class FaultServer:
         with self._lock:
             self._hits.clear()
             self._sent.clear()
+
+
+_CLOSED: list[socket.socket] = []
+
+
+def closed_port() -> int:
+    """A loopback port where connections are refused: bound by this process and never listened on, so no
+    other server (a parallel test, another program on the machine) can take it, as one could port 1."""
+    if not _CLOSED:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        _CLOSED.append(sock)
+    return _CLOSED[0].getsockname()[1]
 
 
 # -- responders ---------------------------------------------------------------------------------------
@@ -452,28 +471,36 @@ NOWHERE_FEED = "http://no-such-host.invalid/feed.xml"
 
 @dataclass
 class FaultSite:
-    """Two servers and four sources: ``faulty`` (every fault beside good articles), ``steady`` (only
+    """Three servers and four sources: ``faulty`` (every fault beside good articles), ``steady`` (only
     good articles, on another server), ``gone`` (a feed on a port nobody listens on) and ``nowhere``
-    (a feed on a host name that does not resolve)."""
+    (a feed on a host name that does not resolve). The faulty source also reads a feed of ``limited``,
+    on another loopback address, listing the page that answers 429 with Retry-After: a Retry-After slows
+    every later request to its site, and on a site of its own it does not hold up the other faults."""
 
     faulty: FaultServer
     steady: FaultServer
+    limited: FaultServer
     sources_toml: str
     good: list[str]  # URLs of the articles that must end up archived, once each
     failures: dict[str, tuple[str, str]]  # URL -> (source id, expected words of the failure reason)
     cp1252_url: str
     pdf_url: str
 
+    def server_for(self, url: str) -> FaultServer:
+        """The server that answers ``url``."""
+        return next(s for s in (self.faulty, self.steady, self.limited) if url.startswith(s.base + "/"))
+
     def stop(self) -> None:
         self.faulty.stop()
         self.steady.stop()
+        self.limited.stop()
 
 
-def fault_site(max_bytes: int, closed_port: int = 1) -> FaultSite:
+def fault_site(max_bytes: int, refused_port: int | None = None) -> FaultSite:
     """Build and start the fault site. ``max_bytes`` is the crawl's size limit (OPTOUT_MAX_BYTES):
     the gzip bomb inflates to four times it."""
-    faulty, steady = FaultServer(), FaultServer()
-    f, s = faulty.base, steady.base
+    faulty, steady, limited = FaultServer(), FaultServer(), FaultServer(host="127.0.0.2")
+    f, s, lim = faulty.base, steady.base, limited.base
     routes = faulty.routes
     routes["/robots.txt"] = page("User-agent: *\nDisallow: /private/\n", "text/plain")
     good_paths = [f"/news/story-{n}.html" for n in range(1, 8)]
@@ -486,9 +513,9 @@ def fault_site(max_bytes: int, closed_port: int = 1) -> FaultSite:
     routes["/fault/flaky-503.html"] = sequence(
         page("<html><body><p>Try again soon.</p></body></html>", status=503),
         page(make_article(201, "/fault/flaky-503.html").html(f)))
-    routes["/fault/limited-429.html"] = sequence(
+    limited.routes["/fault/limited-429.html"] = sequence(
         page("<html><body><p>Slow down.</p></body></html>", status=429, headers=[("Retry-After", "1")]),
-        page(make_article(202, "/fault/limited-429.html").html(f)))
+        page(make_article(202, "/fault/limited-429.html").html(lim)))
     routes["/fault/slow.html"] = slow(3.0)
     routes["/fault/loop-a.html"] = redirect("/fault/loop-b.html")
     routes["/fault/loop-b.html"] = redirect("/fault/loop-a.html")
@@ -512,7 +539,7 @@ def fault_site(max_bytes: int, closed_port: int = 1) -> FaultSite:
     listed = [
         *(f + p for p in good_paths[:4]), f + good_paths[0] + "?utm_source=rss&utm_medium=feed",
         *(f + p for p in ("/fault/404.html", "/fault/410.html", "/fault/500.html", "/fault/flaky-503.html",
-                          "/fault/limited-429.html", "/fault/slow.html", "/fault/loop-a.html", "/fault/cp1252.html",
+                          "/fault/slow.html", "/fault/loop-a.html", "/fault/cp1252.html",
                           "/fault/gzip-bomb.html", "/fault/huge.html", "/fault/huge-declared.html",
                           "/fault/statement.pdf", "/fault/junk.bin", "/fault/junk.html", "/fault/empty.html",
                           "/fault/app-shell.html", "/private/x.html")),
@@ -527,19 +554,22 @@ def fault_site(max_bytes: int, closed_port: int = 1) -> FaultSite:
     # a start URL robots.txt disallows: asked for while robots.txt itself is still on its way
     routes["/private/feed.xml"] = page(rss("Hidden", [f + "/private/x.html"], f + "/"), "application/rss+xml")
 
+    limited.routes["/feed.xml"] = page(rss("Patience", [lim + "/fault/limited-429.html"], lim + "/"),
+                                       "application/rss+xml")
+
     steady_paths = [f"/post/{n}.html" for n in range(1, 4)]
     for n, path in enumerate(steady_paths, 1):
         steady.routes[path] = page(make_article(300 + n, path).html(s))
     steady.routes["/feed.xml"] = page(rss("Steady", [s + p for p in steady_paths], s + "/"), "application/rss+xml")
 
-    gone_feed = f"http://127.0.0.1:{closed_port}/feed.xml"
+    gone_feed = f"http://127.0.0.1:{refused_port or closed_port()}/feed.xml"
     sources_toml = f"""
 [[sources]]
 id = "faulty"
 name = "Faulty Site"
 kind = "news"
 feeds = ["{f}/feeds/main.rss", "{f}/feeds/main.atom", "{f}/feeds/broken.rss", "{f}/feeds/bomb.rss",
-         "{f}/private/feed.xml"]
+         "{f}/private/feed.xml", "{lim}/feed.xml"]
 
 [[sources]]
 id = "gone"
@@ -556,7 +586,7 @@ id = "steady"
 name = "Steady Site"
 feeds = ["{s}/feed.xml"]
 """
-    good = [f + p for p in good_paths] + [f + "/fault/flaky-503.html", f + "/fault/limited-429.html",
+    good = [f + p for p in good_paths] + [f + "/fault/flaky-503.html", lim + "/fault/limited-429.html",
                                           f + "/fault/cp1252.html"] + [s + p for p in steady_paths]
     size = "larger than the size limit"
     failures = {
@@ -583,5 +613,6 @@ feeds = ["{s}/feed.xml"]
     }
     faulty.start()
     steady.start()
-    return FaultSite(faulty, steady, sources_toml, good, failures, f + "/fault/cp1252.html",
+    limited.start()
+    return FaultSite(faulty, steady, limited, sources_toml, good, failures, f + "/fault/cp1252.html",
                      f + "/fault/statement.pdf")

@@ -7,8 +7,9 @@ import tomllib
 
 import pytest
 
-from tests.conftest import run_optout
-from testsupport.faultserver import FaultServer, Versioned, make_article, page, rss, sitemap
+from testsupport.cli import invoke
+from testsupport.faultserver import FaultServer, Versioned, closed_port, make_article, page, rss, sitemap
+from testsupport.forked import fork_optout
 
 
 def _home(links: str, head: str = "") -> str:
@@ -51,7 +52,7 @@ def _sources_file(data) -> list[dict]:
 def test_add_finds_feed_and_sitemap_then_check_dry_runs_it(sites, tmp_path):
     full, _bare, articles = sites
     data = tmp_path / "data"
-    added = run_optout("sources", "add", full.url("/"), "--id", "courier", "--kind", "news", data_dir=data)
+    added = invoke("sources", "add", full.url("/"), "--id", "courier", "--kind", "news", data_dir=data)
     assert added.returncode == 0, added.stderr
     assert "added source 'courier'" in added.stdout
     (source,) = _sources_file(data)
@@ -63,7 +64,7 @@ def test_add_finds_feed_and_sitemap_then_check_dry_runs_it(sites, tmp_path):
     assert source["name"] == "The Quillhaven Courier"
 
     before = full.counts()
-    check = run_optout("sources", "check", "courier", "--sample", "2", data_dir=data)
+    check = invoke("sources", "check", "courier", "--sample", "2", data_dir=data)
     assert check.returncode == 0, check.stderr
     out = check.stdout
     assert f"feed {full.url('/news/feed.xml')}: 3 article URLs" in out
@@ -84,13 +85,13 @@ def test_add_finds_feed_and_sitemap_then_check_dry_runs_it(sites, tmp_path):
 def test_add_falls_back_to_a_listing_page(sites, tmp_path):
     _full, bare, articles = sites
     data = tmp_path / "data"
-    added = run_optout("sources", "add", bare.url("/"), "--id", "bare-site", data_dir=data)
+    added = invoke("sources", "add", bare.url("/"), "--id", "bare-site", data_dir=data)
     assert added.returncode == 0, added.stderr
     assert "listing page" in added.stdout
     (source,) = _sources_file(data)
     assert source["pages"] == [bare.url("/")]
     assert source["feeds"] == [] and source["sitemaps"] == []
-    check = run_optout("sources", "check", "bare-site", "--sample", "1", data_dir=data)
+    check = invoke("sources", "check", "bare-site", "--sample", "1", data_dir=data)
     assert check.returncode == 0, check.stderr
     assert f"listing {bare.url('/')}: {len(articles)} article URLs" in check.stdout
     assert "about.html" not in check.stdout
@@ -99,7 +100,7 @@ def test_add_falls_back_to_a_listing_page(sites, tmp_path):
 def test_add_accepts_a_feed_url_directly(sites, tmp_path):
     full, _bare, _articles = sites
     data = tmp_path / "data"
-    added = run_optout("sources", "add", full.url("/news/feed.xml"), "--id", "direct", data_dir=data)
+    added = invoke("sources", "add", full.url("/news/feed.xml"), "--id", "direct", data_dir=data)
     assert added.returncode == 0, added.stderr
     (source,) = _sources_file(data)
     assert source["feeds"] == [full.url("/news/feed.xml")]
@@ -108,8 +109,8 @@ def test_add_accepts_a_feed_url_directly(sites, tmp_path):
 def test_add_twice_is_refused(sites, tmp_path):
     full, _bare, _articles = sites
     data = tmp_path / "data"
-    assert run_optout("sources", "add", full.url("/"), "--id", "once", data_dir=data).returncode == 0
-    again = run_optout("sources", "add", full.url("/"), "--id", "once", data_dir=data)
+    assert invoke("sources", "add", full.url("/"), "--id", "once", data_dir=data).returncode == 0
+    again = invoke("sources", "add", full.url("/"), "--id", "once", data_dir=data)
     assert again.returncode == 2
     assert "already exists" in again.stderr
     assert len(_sources_file(data)) == 1
@@ -118,12 +119,12 @@ def test_add_twice_is_refused(sites, tmp_path):
 @pytest.mark.parametrize("url, words", [
     ("ftp://example.org/pub/", "not an http(s) URL"),
     ("http://no-such-host.invalid/", "cannot reach no-such-host.invalid"),
-    ("http://127.0.0.1:1/", "Connection refused"),
+    ("http://127.0.0.1:{closed}/", "Connection refused"),
     ("not a url at all", "not an http(s) URL"),
 ])
 def test_bad_urls_are_one_line_errors(tmp_path, url, words):
     data = tmp_path / "data"
-    result = run_optout("sources", "add", url, data_dir=data, timeout=60)
+    result = invoke("sources", "add", url.format(closed=closed_port()), data_dir=data)
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     message = result.stderr.strip()
@@ -140,7 +141,7 @@ def _crawl_homepage(tmp_path, url: str):
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[sources]]\nid = "home"\nname = "Home"\nhomepage = "{url}"\n', encoding="utf-8")
     data = tmp_path / "data"
-    result = run_optout("crawl", "--sources", str(sources), data_dir=data, env=FAST)
+    result = fork_optout("crawl", "--sources", str(sources), data_dir=data, env=FAST)
     assert result.returncode == 0, result.stderr
     with Archive(data) as archive:
         return {d.url for d in archive.documents(with_annotations=False)}, archive.catalog.failures("home")

@@ -8,8 +8,9 @@ import tomllib
 import pytest
 
 from crawler import discovery
-from tests.conftest import run_optout
+from testsupport.cli import invoke
 from testsupport.faultserver import FaultServer, make_article, page, sitemap
+from testsupport.forked import fork_optout
 
 FAST = {"OPTOUT_RETRY_BACKOFF": "0.1", "OPTOUT_THROTTLE_START": "0.05"}
 
@@ -37,14 +38,14 @@ def test_crawl_add_and_check_find_the_sitemap_robots_txt_names(mapped, tmp_path)
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[sources]]\nid = "bulletin"\nname = "Bulletin"\nhomepage = "{server.url("/")}"\n',
                        encoding="utf-8")
-    crawl = run_optout("crawl", "--sources", str(sources), data_dir=tmp_path / "crawl", env=FAST)
+    crawl = fork_optout("crawl", "--sources", str(sources), data_dir=tmp_path / "crawl", env=FAST)
     assert crawl.returncode == 0, crawl.stderr
     with Archive(tmp_path / "crawl") as archive:
         assert {d.url for d in archive.documents(with_annotations=False)} == {server.url(p) for p in paths}
         assert not archive.catalog.failures("bulletin")
 
     data = tmp_path / "added"
-    added = run_optout("sources", "add", server.url("/"), "--id", "bulletin", data_dir=data)
+    added = invoke("sources", "add", server.url("/"), "--id", "bulletin", data_dir=data)
     assert added.returncode == 0, added.stderr
     (source,) = tomllib.loads((data / "sources.toml").read_text(encoding="utf-8"))["sources"]
     assert source["sitemaps"] == [server.url("/maps/all.xml")] and source["feeds"] == []
@@ -52,7 +53,7 @@ def test_crawl_add_and_check_find_the_sitemap_robots_txt_names(mapped, tmp_path)
     home_only = tmp_path / "home-only"
     home_only.mkdir()
     (home_only / "sources.toml").write_text(sources.read_text(encoding="utf-8"), encoding="utf-8")
-    check = run_optout("sources", "check", "bulletin", "--sample", "1", data_dir=home_only)
+    check = invoke("sources", "check", "bulletin", "--sample", "1", data_dir=home_only)
     assert check.returncode == 0, check.stderr
     assert "discovered as a crawl would" in check.stdout
     assert f"sitemap {server.url('/maps/all.xml')}: 3 article URLs" in check.stdout

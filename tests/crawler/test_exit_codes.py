@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_optout
-from testsupport.faultserver import FaultServer, make_article, page, rss
+from testsupport.faultserver import FaultServer, closed_port, make_article, page, rss
 
 FAST = {"OPTOUT_RETRY_BACKOFF": "0.05", "OPTOUT_THROTTLE_START": "0.05"}
 
@@ -60,7 +60,7 @@ def test_crawl_where_every_source_fails_exits_3(tmp_path):
         sources = tmp_path / "sources.toml"
         sources.write_text(
             f'[[sources]]\nid = "gone"\nname = "Gone"\nfeeds = ["{server.url("/no-such-feed.xml")}"]\n\n'
-            f'[[sources]]\nid = "refused"\nname = "Refused"\nfeeds = ["http://127.0.0.1:1/feed.xml"]\n',
+            f'[[sources]]\nid = "refused"\nname = "Refused"\nfeeds = ["http://127.0.0.1:{closed_port()}/feed.xml"]\n',
             encoding="utf-8")
         result = run_optout("crawl", "--sources", str(sources), "--timeout", "2", data_dir=tmp_path / "d", env=FAST)
     assert result.returncode == 3, (result.stdout, result.stderr)

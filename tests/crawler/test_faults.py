@@ -4,7 +4,6 @@ is fetched, and one broken source never stops the others."""
 
 from __future__ import annotations
 
-import resource
 import time
 from collections import Counter
 from pathlib import Path
@@ -13,8 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from crawler.feeds import FeedError, read_feed
-from tests.conftest import run_optout
+from testsupport.cli import invoke
 from testsupport.faultserver import ENTITY_BOMB, HUGE_BYTES, fault_site
+from testsupport.forked import fork_optout
 
 MAX_BYTES = 2 * 1024 * 1024
 FAST = {"OPTOUT_MAX_BYTES": str(MAX_BYTES), "OPTOUT_RETRY_BACKOFF": "0.1", "OPTOUT_THROTTLE_START": "0.05"}
@@ -29,9 +29,9 @@ def crawled(tmp_path_factory):
     sources.write_text(site.sources_toml, encoding="utf-8")
     data = work / "data"
     started = time.monotonic()
-    result = run_optout("crawl", "--sources", str(sources), "--timeout", "1", data_dir=data, env=FAST, timeout=120)
+    result = fork_optout("crawl", "--sources", str(sources), "--timeout", "1", data_dir=data, env=FAST, timeout=120)
     elapsed = time.monotonic() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_mb = result.peak_mb  # the crawl process's own peak
     yield site, data, result, elapsed, peak_mb
     site.stop()
 
@@ -69,7 +69,7 @@ def test_every_good_page_archived_exactly_once(crawled):
         assert all(len(d.text.split()) >= 100 for d in docs)
     # each good page was fetched once (the ?utm_ link in the feed is the same article)
     for url in site.good:
-        server = site.faulty if url.startswith(site.faulty.base) else site.steady
+        server = site.server_for(url)
         retried = url.endswith(("/flaky-503.html", "/limited-429.html"))  # these answer on the second request
         assert server.count(urlsplit(url).path) == (2 if retried else 1), url
 
@@ -92,7 +92,7 @@ def test_retries_recover_passing_errors_and_honor_retry_after(crawled):
     site, _data, _result, _elapsed, _peak = crawled
     assert site.faulty.count("/fault/flaky-503.html") == 2
     assert site.faulty.count("/fault/500.html") == 3  # the first try and two retries, then given up
-    hits = site.faulty.hits("/fault/limited-429.html")
+    hits = site.limited.hits("/fault/limited-429.html")
     assert len(hits) == 2
     waited = hits[1].at - hits[0].at
     assert 0.9 <= waited < 20, f"second request {waited:.2f} s after the 429 with Retry-After: 1"
@@ -151,7 +151,7 @@ def test_other_sources_are_collected_and_status_shows_reasons(crawled):
         by_source = Counter(d.source for d in archive.documents(with_annotations=False))
     assert by_source["steady"] == 3
     assert by_source["gone"] == by_source["nowhere"] == 0
-    status = run_optout("sources", "status", data_dir=data)
+    status = invoke("sources", "status", data_dir=data)
     assert status.returncode == 0, status.stderr
     assert "connection refused" in status.stdout
     assert "gone" in status.stdout and "steady" in status.stdout

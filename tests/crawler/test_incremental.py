@@ -4,25 +4,23 @@ with nothing lost and nothing duplicated."""
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_optout
 from testsupport.faultserver import FaultServer, Versioned, make_article, page, rss, sequence, sitemap
+from testsupport.forked import fork_optout, start_forked_optout
 
 FAST = {"OPTOUT_RETRY_BACKOFF": "0.1", "OPTOUT_THROTTLE_START": "0.05"}
 
 
 def _crawl(sources: Path, data: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    result = run_optout("crawl", "--sources", str(sources), "--timeout", "5", *extra, data_dir=data, env=FAST,
-                        timeout=120)
+    result = fork_optout("crawl", "--sources", str(sources), "--timeout", "5", *extra, data_dir=data, env=FAST,
+                         timeout=120)
     assert result.returncode == 0, result.stderr
     return result
 
@@ -191,11 +189,7 @@ def test_killed_crawl_resumes_without_loss_or_duplicates(tmp_path, how):
     with server:
         sources = _sources(tmp_path, f'[[sources]]\nid = "many"\nname = "Many"\nfeeds = ["{server.url("/feed.xml")}"]\n')
         data = tmp_path / "data"
-        env = {**os.environ, "PYTHONWARNINGS": "ignore", **FAST}
-        env.pop("OPTOUT_HOME", None)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "search_cli.cli", "--data-dir", str(data), "crawl", "--sources", str(sources)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        proc = start_forked_optout("crawl", "--sources", str(sources), data_dir=data, env=FAST)
         deadline = time.monotonic() + 60
         try:
             while _documents(data / "archive.sqlite3") < 6:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from crawler import fetch
-from tests.conftest import run_optout
+from testsupport.cli import invoke
 from testsupport.faultserver import FaultServer, make_article, page, rss
 
 ROBOTS = "User-agent: *\nDisallow: /*/drafts/\nDisallow: /*.pdf$\n"
@@ -39,21 +39,21 @@ def test_fetch_policy_reads_wildcard_and_anchored_rules(site):
 
 def test_extract_url_obeys_wildcard_rules(site):
     before = site.count("/news/drafts/unfinished.html")
-    result = run_optout("extract", site.url("/news/drafts/unfinished.html"), site.url("/files/report.pdf"))
+    result = invoke("extract", site.url("/news/drafts/unfinished.html"), site.url("/files/report.pdf"))
     assert result.returncode == 1, result.stdout
     assert "disallowed by robots.txt" in result.stdout and "disallowed by robots.txt" in result.stderr
     assert site.count("/news/drafts/unfinished.html") == before
     assert site.count("/files/report.pdf") == 0
-    allowed = run_optout("extract", site.url("/news/published/ready.html"))
+    allowed = invoke("extract", site.url("/news/published/ready.html"))
     assert allowed.returncode == 0, allowed.stderr
     assert '"error"' not in allowed.stdout
 
 
 def test_sources_add_and_check_never_fetch_disallowed_articles(site, tmp_path):
     data = tmp_path / "data"
-    added = run_optout("sources", "add", site.url("/"), "--id", "wild", data_dir=data)
+    added = invoke("sources", "add", site.url("/"), "--id", "wild", data_dir=data)
     assert added.returncode == 0, added.stderr
-    check = run_optout("sources", "check", "wild", "--sample", "4", data_dir=data)
+    check = invoke("sources", "check", "wild", "--sample", "4", data_dir=data)
     assert check.returncode == 0, check.stderr
     assert "4 distinct article URLs" in check.stdout
     lines = check.stdout.splitlines()

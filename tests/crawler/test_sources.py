@@ -1,7 +1,7 @@
 import pytest
 
 from crawler.sources import SourcesError, append_source, default_sources, parse_sources
-from tests.conftest import run_optout
+from testsupport.forked import fork_optout
 
 GOOD = """
 [[sources]]
@@ -60,9 +60,9 @@ def test_append_source_round_trips(tmp_path):
 def test_crawl_rejects_bad_sources_before_fetching(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text(GOOD.replace("https://news.example/feed/", "javascript:alert(1)"))
-    result = run_optout("crawl", "--sources", str(bad), data_dir=tmp_path / "data")
+    result = fork_optout("crawl", "--sources", str(bad), data_dir=tmp_path / "data")
     assert result.returncode == 2
     assert "bad.toml:6: source 'ex-news': feeds:" in result.stderr
     assert "Traceback" not in result.stderr
-    missing = run_optout("crawl", "--sources", str(tmp_path / "none.toml"), data_dir=tmp_path / "data")
+    missing = fork_optout("crawl", "--sources", str(tmp_path / "none.toml"), data_dir=tmp_path / "data")
     assert missing.returncode == 2 and "no such sources file" in missing.stderr

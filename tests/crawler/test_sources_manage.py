@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from crawler.discover_site import DiscoveryError, default_id, normalize_url
 from crawler.sources import SourcesError, append_source, duplicate_of, parse_sources, remove_source
 from search_cli.cli import cli
-from tests.conftest import run_optout
+from testsupport.cli import invoke
 from testsupport.faultserver import FaultServer, make_article, page, rss
 
 
@@ -41,13 +41,13 @@ def _file(data) -> list[dict]:
 
 def test_add_names_the_source_after_the_site(union_site, tmp_path):
     data = tmp_path / "data"
-    added = run_optout("sources", "add", union_site.url("/"), "--kind", "statement", data_dir=data)
+    added = invoke("sources", "add", union_site.url("/"), "--kind", "statement", data_dir=data)
     assert added.returncode == 0, added.stderr
     (source,) = _file(data)
     assert source["name"] == "Lakeview Teachers Association"
     assert source["id"] == "lakeview-teachers-association"  # not "127", from the loopback address
     other = tmp_path / "other"
-    titled = run_optout("sources", "add", union_site.url("/titled/"), data_dir=other)
+    titled = invoke("sources", "add", union_site.url("/titled/"), data_dir=other)
     assert titled.returncode == 0, titled.stderr
     (source,) = _file(other)
     assert source["name"] == "Marrowby Parents for Fair Schools"  # from <title>, without "Welcome"
@@ -56,11 +56,11 @@ def test_add_names_the_source_after_the_site(union_site, tmp_path):
 
 def test_add_refuses_a_homepage_or_feed_already_added(union_site, tmp_path):
     data = tmp_path / "data"
-    assert run_optout("sources", "add", union_site.url("/"), data_dir=data).returncode == 0
-    again = run_optout("sources", "add", union_site.url("/"), "--id", "other-id", data_dir=data)
+    assert invoke("sources", "add", union_site.url("/"), data_dir=data).returncode == 0
+    again = invoke("sources", "add", union_site.url("/"), "--id", "other-id", data_dir=data)
     assert again.returncode == 2
     assert "already exists" in again.stderr and "lakeview-teachers-association" in again.stderr
-    feed = run_optout("sources", "add", union_site.url("/feed.xml"), "--id", "feed-only", data_dir=data)
+    feed = invoke("sources", "add", union_site.url("/feed.xml"), "--id", "feed-only", data_dir=data)
     assert feed.returncode == 2 and "feed" in feed.stderr
     assert len(_file(data)) == 1
 

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import run_optout
 from testsupport.faultserver import FaultServer, send
+from testsupport.forked import fork_optout
 
 PLACEHOLDER = b"SAMPLE_HOST"  # the sample web's stand-in for host:port (see crawler/sample_web/README.md)
 _TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml", ".atom": "application/atom+xml",
@@ -49,7 +49,7 @@ def recorded(tmp_path_factory):
     work = tmp_path_factory.mktemp("spider")
     (work / "sources.toml").write_text(sources, encoding="utf-8")
     data = work / "data"
-    result = run_optout("crawl", "--sources", str(work / "sources.toml"), data_dir=data,
+    result = fork_optout("crawl", "--sources", str(work / "sources.toml"), data_dir=data,
                         env={"OPTOUT_THROTTLE_START": "0.05"})
     assert result.returncode == 0, result.stderr
     yield server, data

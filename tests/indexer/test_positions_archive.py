@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import run_optout
+from testsupport.cli import invoke
 
 STATEMENT = {
     "id": "st1", "url": "http://127.0.0.1/lakeside/statement", "kind": "statement", "source": "lakeside",
@@ -25,15 +25,15 @@ NEWS = {
 def _archive(tmp_path):
     data = tmp_path / "data"
     lines = "\n".join(json.dumps(d) for d in (STATEMENT, NEWS)) + "\n"
-    imported = run_optout("import", data_dir=data, input=lines)
+    imported = invoke("import", data_dir=data, input=lines)
     assert imported.returncode == 0, imported.stderr
-    index = run_optout("index", data_dir=data)
+    index = invoke("index", data_dir=data)
     assert index.returncode == 0, index.stderr
     return data
 
 
 def _export(data):
-    out = run_optout("export", data_dir=data)
+    out = invoke("export", data_dir=data)
     assert out.returncode == 0, out.stderr
     return {d["id"]: d for d in map(json.loads, out.stdout.splitlines())}
 
@@ -43,7 +43,7 @@ def test_index_positions_statements_and_quotes_and_export_carries_them(tmp_path)
     docs = _export(data)
     assert docs["st1"]["position"] == "supports"
     assert docs["nw1"]["position"] is None  # not a statement
-    rebuilt = run_optout("index", "--rebuild", data_dir=data)
+    rebuilt = invoke("index", "--rebuild", data_dir=data)
     assert rebuilt.returncode == 0, rebuilt.stderr
     docs = _export(data)
     quotes = {q["text"][:20]: q["position"] for d in docs.values() for q in d["quotes"]}
@@ -55,32 +55,32 @@ def test_index_positions_statements_and_quotes_and_export_carries_them(tmp_path)
 
 def test_show_prints_the_evidence(tmp_path):
     data = _archive(tmp_path)
-    run_optout("index", "--rebuild", data_dir=data)
-    shown = run_optout("show", "nw1", data_dir=data)
+    invoke("index", "--rebuild", data_dir=data)
+    shown = invoke("show", "nw1", data_dir=data)
     assert shown.returncode == 0, shown.stderr
     assert "position: opposes" in shown.stdout and "take the test" in shown.stdout
-    as_json = json.loads(run_optout("show", "st1", "--format", "json", data_dir=data).stdout)
+    as_json = json.loads(invoke("show", "st1", "--format", "json", data_dir=data).stdout)
     assert as_json["position"] == "supports"
     assert as_json["position_evidence"]["confidence"] > 0
 
 
 def test_org_prints_positions_per_year(tmp_path):
     data = _archive(tmp_path)
-    run_optout("index", "--rebuild", data_dir=data)
-    out = run_optout("org", "CTU", "--format", "json", data_dir=data)
+    invoke("index", "--rebuild", data_dir=data)
+    out = invoke("org", "CTU", "--format", "json", data_dir=data)
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert result["positions"]["2016"]["statement"].get("supports") == 1
-    table = run_optout("org", "CTU", data_dir=data)
+    table = invoke("org", "CTU", data_dir=data)
     assert "positions toward opting out" in table.stdout and "supports 1" in table.stdout
 
 
 def test_import_keeps_exported_positions_and_rejects_unknown_ones(tmp_path):
     data = _archive(tmp_path)
-    exported = run_optout("export", data_dir=data).stdout
+    exported = invoke("export", data_dir=data).stdout
     fresh = tmp_path / "fresh"
-    assert run_optout("import", data_dir=fresh, input=exported).returncode == 0
-    assert run_optout("export", data_dir=fresh).stdout == exported
+    assert invoke("import", data_dir=fresh, input=exported).returncode == 0
+    assert invoke("export", data_dir=fresh).stdout == exported
     bad = json.dumps({**STATEMENT, "id": "st9", "url": "http://127.0.0.1/x", "position": "maybe"}) + "\n"
-    out = run_optout("import", data_dir=tmp_path / "other", input=bad)
+    out = invoke("import", data_dir=tmp_path / "other", input=bad)
     assert out.returncode != 0 and "position must be one of" in out.stderr

@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from testsupport.cli import invoke, run_optout
+from testsupport.cli import invoke
+from testsupport.forked import fork_optout
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +172,6 @@ def test_unusable_data_dir(tmp_path):
 
 
 def test_demo_runs_offline(tmp_path):
-    result = run_optout("demo", data_dir=tmp_path / "demo", timeout=120)
+    result = fork_optout("demo", data_dir=tmp_path / "demo", timeout=120)
     assert result.returncode == 0, result.stderr
     assert "$ optout search" in result.stdout and "documents" in result.stdout

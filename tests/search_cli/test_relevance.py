@@ -1,34 +1,20 @@
 """Ranking quality over the crawled sample web: nDCG@10 of the judged queries in fixtures/relevance.json.
 
-The floor is pinned 0.03 below the measured mean (bench/relevance.py prints it). When a ranking change
-raises the mean, raise the floor with it; when it lowers the mean below the floor, this test fails.
+The floor is pinned 0.03 below the measured mean (bench/relevance.py prints it; both score through
+testsupport/relevance.py). When a ranking change raises the mean, raise the floor with it; when it
+lowers the mean below the floor, this test fails.
 """
-
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-FIXTURE = ROOT / "tests" / "fixtures" / "relevance.json"
+from testsupport import relevance
+from testsupport.relevance import FIXTURE
 
 # Measured 0.8970 on 35 queries (whoosh-reloaded 2.7.5; BM25F with title x2, entities x1.5 and the
 # organization, test, year and kind boosts of Searcher._boosts); 0.8947 since boosts only reorder the exact
 # boolean matched set (they used to add documents). Floor = measured - 0.03, rounded down.
 NDCG_FLOOR = 0.86
 K = 10
-
-
-def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_relevance", ROOT / "bench" / "relevance.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-relevance = _load_bench()
 
 
 @pytest.fixture(scope="module")
