@@ -168,6 +168,18 @@ class WhooshBackend:
             return False
         return True
 
+    def generation(self) -> tuple[Any, ...] | None:
+        """What identifies the committed version of both indexes (each commit writes a new table of
+        contents; a rebuild swaps in a new folder): it changes when `optout index` changes the index.
+        None when there is no index. Cheap: a directory listing, no index opened."""
+        try:
+            parts: list[Any] = [os.stat(self.directory).st_ino]
+            for name in (DOCS, QUOTES):
+                parts.append(tuple(sorted(p.name for p in (self.directory / name).glob("_MAIN_*.toc"))))
+        except OSError:
+            return None
+        return tuple(parts) if all(parts[1:]) else None
+
     def create(self) -> None:
         """Create empty indexes, replacing any that exist."""
         for name, schema in ((DOCS, documents_schema()), (QUOTES, quotes_schema())):
