@@ -369,6 +369,10 @@ def _terms(query: Query) -> list[Term]:
     return out
 
 
+# Phrases whose matching documents one open collection remembers (oldest forgotten first).
+_PHRASE_CACHE = 64
+
+
 class _Collection:
     """One open index: the matched set of a tree, ordering, facets."""
 
@@ -380,6 +384,7 @@ class _Collection:
         self._universe: set[int] | None = None
         self._cached: dict[str, Any] | None = None
         self._postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+        self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
 
     @property
     def universe(self) -> set[int]:
@@ -409,6 +414,17 @@ class _Collection:
         """Documents with ``words`` at consecutive positions: candidates from the (cached) posting sets,
         then the positions of those candidates only (Whoosh's phrase matcher computes spans for every
         candidate: a second at 20,000 documents). None when the postings cannot be read this way."""
+        key = (fieldname, tuple(words))
+        if key in self._phrases:  # a searcher kept open (`optout serve`): paging re-runs the same phrase
+            return self._phrases[key]
+        found = self._phrase_docs(fieldname, words)
+        if found is not None:
+            if len(self._phrases) >= _PHRASE_CACHE:
+                self._phrases.pop(next(iter(self._phrases)))
+            self._phrases[key] = found
+        return found
+
+    def _phrase_docs(self, fieldname: str, words: list[str]) -> set[int] | None:
         candidates = set.intersection(*(self.term_ids(fieldname, w) for w in words))
         if not candidates:
             return set()
