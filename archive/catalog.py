@@ -122,11 +122,15 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """Open the catalog for reading only, without creating, migrating or writing anything (immutable: no
-    WAL or lock files are needed beside it, so a read-only mount works)."""
+def connect_read_only(path: Path, immutable: bool = True) -> sqlite3.Connection:
+    """Open the catalog for reading only, without creating, migrating or writing anything. ``immutable``
+    (a read-only mount): no WAL or lock files are needed beside it; otherwise (`optout serve` over a live
+    archive) the connection sees what a crawl or an index run commits meanwhile. The connection may be
+    used from several threads, one at a time (the web app serializes its requests' reads)."""
+    flags = "mode=ro&immutable=1" if immutable else "mode=ro"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, isolation_level=None)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{flags}", uri=True, isolation_level=None,
+                               check_same_thread=False)
         conn.row_factory = sqlite3.Row
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.Error as exc:
@@ -160,10 +164,10 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
 class Catalog:
     """Rows of the catalog. Every multi-row write runs in one transaction."""
 
-    def __init__(self, path: Path, read_only: bool = False):
+    def __init__(self, path: Path, read_only: bool = False, immutable: bool = True):
         self.path = path
         self.read_only = read_only
-        self.conn = connect_read_only(path) if read_only else connect(path)
+        self.conn = connect_read_only(path, immutable) if read_only else connect(path)
 
     def close(self) -> None:
         self.conn.close()
@@ -561,6 +565,12 @@ class Catalog:
     def clear_backfill_cursor(self, source: str, query: str) -> None:
         """Forget a backfill query's cursor (the next backfill starts it from the beginning)."""
         self.conn.execute("DELETE FROM backfill_cursors WHERE source = ? AND query = ?", (source, query))
+
+    def near_duplicates(self, doc_id: str) -> list[sqlite3.Row]:
+        """Documents recorded as near-duplicates of ``doc_id`` (id, title, url, source, published)."""
+        return self.conn.execute(
+            "SELECT id, title, url, source, published FROM documents WHERE near_duplicate_of = ? ORDER BY published, id",
+            (doc_id,)).fetchall()
 
 
 def _json_or_none(text: str | None) -> Any:

@@ -82,11 +82,17 @@ def document_problem(doc: Document) -> str | None:
 class Archive:
     """Everything kept in one data directory. Use as a context manager or call close()."""
 
-    def __init__(self, data_dir: str | os.PathLike | None = None):
+    def __init__(self, data_dir: str | os.PathLike | None = None, read_only: bool = False):
+        """``read_only``: open an existing archive for reading only, even where it could be written
+        (`optout serve`): nothing is created, migrated or written, and what other processes commit
+        meanwhile is seen."""
         path = resolve_data_dir(data_dir)
-        self.read_only = read_only_archive(path)
+        mounted_read_only = read_only_archive(path)
+        if read_only and not (path / "archive.sqlite3").is_file():
+            raise ArchiveError(f"no archive in {path}{_named_by(path)} yet: run `optout crawl` (or `optout demo`)")
+        self.read_only = read_only or mounted_read_only
         self.path = path if self.read_only else prepare_data_dir(path)
-        self.catalog = Catalog(self.path / "archive.sqlite3", read_only=self.read_only)
+        self.catalog = Catalog(self.path / "archive.sqlite3", read_only=self.read_only, immutable=mounted_read_only)
         self.warc = WarcStore(self.path / "warc")
 
     @property

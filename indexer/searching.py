@@ -413,12 +413,15 @@ def _snippet(text: str, words: set[str], width: int = 220) -> str:
         return ""
     stems = {w.lower()[:5] for w in words if len(w) > 2}
     best, best_score = 0, -1
-    tokens = list(re.finditer(r"\w+", text))
-    for i in range(0, len(tokens), 8):
-        window = tokens[i:i + 40]
-        score = sum(1 for t in window if t.group(0).lower()[:5] in stems)
+    starts, hits = [], [0]  # token offsets; running count of query words up to each token
+    for t in re.finditer(r"\w+", text):
+        starts.append(t.start())
+        hits.append(hits[-1] + (t.group(0).lower()[:5] in stems))
+    # Windows of 40 tokens every 8 tokens; the first window with the most query words wins.
+    for i in range(0, len(starts), 8):
+        score = hits[min(i + 40, len(starts))] - hits[i]
         if score > best_score:
-            best, best_score = tokens[i].start() if window else 0, score
+            best, best_score = starts[i], score
     fragment = text[best: best + width]
     fragment = re.sub(r"\s+", " ", fragment).strip()
     if stems:

@@ -168,6 +168,18 @@ class WhooshBackend:
             return False
         return True
 
+    def generation(self) -> tuple[Any, ...] | None:
+        """What identifies the committed version of both indexes (each commit writes a new table of
+        contents; a rebuild swaps in a new folder): it changes when `optout index` changes the index.
+        None when there is no index. Cheap: a directory listing, no index opened."""
+        try:
+            parts: list[Any] = [os.stat(self.directory).st_ino]
+            for name in (DOCS, QUOTES):
+                parts.append(tuple(sorted(p.name for p in (self.directory / name).glob("_MAIN_*.toc"))))
+        except OSError:
+            return None
+        return tuple(parts) if all(parts[1:]) else None
+
     def create(self) -> None:
         """Create empty indexes, replacing any that exist."""
         for name, schema in ((DOCS, documents_schema()), (QUOTES, quotes_schema())):
@@ -357,6 +369,10 @@ def _terms(query: Query) -> list[Term]:
     return out
 
 
+# Phrases whose matching documents one open collection remembers (oldest forgotten first).
+_PHRASE_CACHE = 64
+
+
 class _Collection:
     """One open index: the matched set of a tree, ordering, facets."""
 
@@ -368,6 +384,7 @@ class _Collection:
         self._universe: set[int] | None = None
         self._cached: dict[str, Any] | None = None
         self._postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+        self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
 
     @property
     def universe(self) -> set[int]:
@@ -397,6 +414,17 @@ class _Collection:
         """Documents with ``words`` at consecutive positions: candidates from the (cached) posting sets,
         then the positions of those candidates only (Whoosh's phrase matcher computes spans for every
         candidate: a second at 20,000 documents). None when the postings cannot be read this way."""
+        key = (fieldname, tuple(words))
+        if key in self._phrases:  # a searcher kept open (`optout serve`): paging re-runs the same phrase
+            return self._phrases[key]
+        found = self._phrase_docs(fieldname, words)
+        if found is not None:
+            if len(self._phrases) >= _PHRASE_CACHE:
+                self._phrases.pop(next(iter(self._phrases)))
+            self._phrases[key] = found
+        return found
+
+    def _phrase_docs(self, fieldname: str, words: list[str]) -> set[int] | None:
         candidates = set.intersection(*(self.term_ids(fieldname, w) for w in words))
         if not candidates:
             return set()

@@ -99,6 +99,7 @@ def demo(ctx: click.Context, keep_serving: bool) -> None:
             _run_index(archive, rebuild=False)
             _demo_searches(archive)
             out(f"\nThe demo archive is in {archive.path}. Try:\n  optout --data-dir {archive.path} search \"state tests\"")
+            out(f"Browse it in your web browser:\n  optout --data-dir {archive.path} serve")
             if keep_serving:
                 out("Serving until Ctrl-C ...")
                 import time
@@ -122,6 +123,56 @@ def _demo_searches(archive: Any) -> None:
         _print_hits(results, "table")
     click.echo("\n$ optout quotes \"opt out\" --limit 3")
     _print_quotes(searcher.quotes("opt out", searcher.filters(), limit=3), "table", None, archive)
+
+
+# -- serve ---------------------------------------------------------------------------------------------
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback lets other machines read the archive.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the archive in your web browser.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
+    """Browse the archive in a web browser: search, quotes with citations, documents, organizations'
+    positions over time, sources, archived copies. Read-only: it never crawls or writes.
+    Ctrl-C stops it."""
+    import socket
+
+    import uvicorn
+
+    from archive import Archive, ArchiveError
+    from archive.store import read_only_archive, resolve_data_dir
+    from search_cli.refs import source_names
+    from webapp import create_app
+    from webapp.app import LOCAL_HOSTS
+
+    try:
+        data = resolve_data_dir(ctx.obj["data_dir"])
+        if (data / "archive.sqlite3").is_file() and not read_only_archive(data):
+            Archive(data).close()  # an older catalog is migrated once here, as every read command does
+        archive = Archive(data, read_only=True)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from None
+    local = host in LOCAL_HOSTS
+    if not local:
+        click.echo(f"warning: listening on {host}: anyone who can reach this machine can read the archive", err=True)
+    app = create_app(archive=archive, source_names=source_names(archive),
+                     source_orgs=_source_organizations(archive), allowed_hosts=LOCAL_HOSTS if local else ["*"])
+    try:
+        sock = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    click.echo(f"Serving the archive in {archive.path} at {url} (read-only; Ctrl-C to stop)", err=True)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, server_header=False, lifespan="on")
+    with _sigterm_as_interrupt():
+        uvicorn.Server(config).run(sockets=[sock])
 
 
 # -- exit codes and signals --------------------------------------------------------------------------------

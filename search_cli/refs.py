@@ -39,23 +39,11 @@ def builder(archive: Any) -> Any:
 def quote_citations(archive: Any, hits: Iterable[Any], style: str) -> list[str]:
     """One citation per quote hit: of the document the quote comes from, with its authors and publication
     (without the archive, only what the hit itself knows)."""
-    from archive.errors import ArchiveError
     from indexer.citation import citation
 
     if archive is None:
         return [citation(hit, style) for hit in hits]
-    build = builder(archive)
-    refs: dict[str, Any] = {}
-    out = []
-    for hit in hits:
-        if hit.doc_id not in refs:
-            try:
-                refs[hit.doc_id] = build.for_id(hit.doc_id)
-            except ArchiveError:
-                refs[hit.doc_id] = None  # a hit whose document has gone: cite what the hit knows
-        ref = refs[hit.doc_id]
-        out.append(citation(ref if ref is not None else hit, style))
-    return out
+    return builder(archive).quote_citations(hits, style)
 
 
 def write_quote_references(archive: Any, hits: Iterable[Any], fmt: str, out: IO[str] | None = None) -> int:

@@ -1,7 +1,8 @@
 """The import rules and seams of DESIGN.md, checked by reading the source (ast), not by running it.
 
-- imports flow one way: search_cli -> crawler, indexer, archive; crawler -> archive; indexer -> archive
-  (crawler and indexer never import each other; archive imports none of them);
+- imports flow one way: search_cli -> webapp, crawler, indexer, archive; webapp -> indexer, archive;
+  crawler -> archive; indexer -> archive (crawler and indexer never import each other; archive imports
+  none of them; nothing but search_cli imports webapp);
 - only the search backend imports whoosh;
 - only the catalog runs SQL (no execute/executemany/executescript, no reaching for ``catalog.conn``);
 - tests and benchmarks share code through testsupport/, never by importing each other.
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("archive", "crawler", "indexer", "search_cli")
+PACKAGES = ("archive", "crawler", "indexer", "search_cli", "webapp")
 
 # The one module allowed to import whoosh: the backend behind indexer/engine.py's interface.
 WHOOSH_MODULES = frozenset({"indexer/whoosh_backend.py"})
@@ -27,7 +28,9 @@ ALLOWED_IMPORTS = {
     "archive": {"archive"},
     "crawler": {"crawler", "archive"},
     "indexer": {"indexer", "archive"},
-    "search_cli": {"search_cli", "crawler", "indexer", "archive"},
+    "search_cli": {"search_cli", "crawler", "indexer", "archive", "webapp"},
+    # The web app calls the same library as the CLI, never the crawler: it only reads.
+    "webapp": {"webapp", "indexer", "archive"},
 }
 
 

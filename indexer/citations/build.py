@@ -156,6 +156,24 @@ class ReferenceBuilder:
                 continue  # the index names a document the catalog no longer has
         return refs
 
+    def quote_citations(self, hits: Iterable[Any], style: str) -> list[str]:
+        """One citation per quote hit, of the document it comes from (a hit whose document has gone is
+        cited from what the hit itself knows)."""
+        from archive.errors import ArchiveError
+        from indexer.citation import citation
+
+        refs: dict[str, Any] = {}
+        out = []
+        for hit in hits:
+            if hit.doc_id not in refs:
+                try:
+                    refs[hit.doc_id] = self.for_id(hit.doc_id)
+                except ArchiveError:
+                    refs[hit.doc_id] = None
+            ref = refs[hit.doc_id]
+            out.append(citation(ref if ref is not None else hit, style))
+        return out
+
     def all_documents(self) -> Iterator[Reference]:
         """References for every document in the archive, in catalog order (streams)."""
         for doc in self.archive.documents(with_annotations=False):

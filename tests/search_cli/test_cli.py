@@ -175,3 +175,4 @@ def test_demo_runs_offline(tmp_path):
     result = fork_optout("demo", data_dir=tmp_path / "demo", timeout=120)
     assert result.returncode == 0, result.stderr
     assert "$ optout search" in result.stdout and "documents" in result.stdout
+    assert f"optout --data-dir {tmp_path / 'demo'} serve" in result.stdout  # the hint names the demo archive
