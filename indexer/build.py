@@ -232,6 +232,8 @@ class _Run:
         if target is not live:
             (self.building / MARKER).unlink(missing_ok=True)
             _swap(target.directory, live.directory)
+        if jobs and hasattr(live, "warm"):
+            live.warm()
         return self.report
 
     def _target(self, live: SearchBackend) -> SearchBackend:

@@ -304,6 +304,16 @@ class WhooshBackend:
         with self.open(DOCS).searcher() as s:
             return s.doc_count()
 
+    def warm(self) -> None:
+        """Build the caches searches read beside the index (facet postings, scored field lengths) now, so
+        the first search after `optout index` does not pay for them."""
+        with self.session() as session:
+            for name in (DOCS, QUOTES):
+                collection = session.collection(name)
+                collection.facet_postings()
+                for fieldname in _FREE_TEXT[name]:
+                    collection.field_lengths(fieldname)
+
     @contextmanager
     def session(self) -> Iterator[_Session]:
         """Both indexes open for searching, closed when the block ends."""
