@@ -211,6 +211,7 @@ class SizeFigures:
     fts: list[float] = field(default_factory=list)
     hits: list[str] = field(default_factory=list)
     near_duplicates: int = 0
+    bad_input: str = ""
 
 
 def run_size(work: Path, n: int, runs: int, rebuild: bool) -> SizeFigures:
@@ -223,6 +224,8 @@ def run_size(work: Path, n: int, runs: int, rebuild: bool) -> SizeFigures:
     base = [*optout_cmd(), "--data-dir", str(data)]
     fig.runs["import"] = measure([*base, "import", str(jsonl)])
     print(f"[{n}] import {fig.runs['import'].wall:.0f} s", flush=True)
+    fig.bad_input = bad_input(jsonl, work / f"bad-{n}")
+    print(f"[{n}] bad input: {fig.bad_input}", flush=True)
     fig.runs["index"] = measure([*base, "index"])
     print(f"[{n}] index {fig.runs['index'].wall:.0f} s: {fig.runs['index'].stdout.strip()}", flush=True)
     fig.runs["index (nothing new)"] = measure([*base, "index"])
@@ -249,6 +252,33 @@ def run_size(work: Path, n: int, runs: int, rebuild: bool) -> SizeFigures:
             fig.hits.append(f"{optout_hits}/{len(json.loads(out))}")
     jsonl.unlink()
     return fig
+
+
+def bad_input(jsonl: Path, work: Path) -> str:
+    """`optout import` of the same file with its middle line broken: it must fail naming that line, import
+    nothing, and stay in bounded memory (the figure is the peak RSS)."""
+    import sqlite3
+
+    work.mkdir(parents=True, exist_ok=True)
+    broken = work / "broken.jsonl"
+    with open(jsonl, encoding="utf-8") as src:
+        total = sum(1 for _ in src)
+    middle = total // 2
+    with open(jsonl, encoding="utf-8") as src, open(broken, "w", encoding="utf-8") as out:
+        for number, line in enumerate(src, 1):
+            out.write('{"id": "half a line", "url": \n' if number == middle else line)
+    run = measure([*optout_cmd(), "--data-dir", str(work / "data"), "import", str(broken)], check=False)
+    conn = sqlite3.connect(work / "data" / "archive.sqlite3")
+    try:
+        kept = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    finally:
+        conn.close()
+    message = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else ""
+    named = f"line {middle}" in message
+    broken.unlink()
+    return (f"{total} lines, line {middle} broken: exit {run.returncode}, {kept} documents imported, line named: "
+            f"{'yes' if named else 'NO'}, {run.wall:.1f} s, peak RSS {run.peak_tree_mb:.0f} MB "
+            f"({'ok' if run.returncode != 0 and kept == 0 and named else 'MISSED'}); message: {message[:160]}")
 
 
 def _fts_program() -> str:
@@ -291,6 +321,8 @@ def report(figs: list[SizeFigures]) -> None:
                          f"CPU {ok(cpu_rate >= TARGET_DOCS_S)}; <= {TARGET_RSS_MB} MB: "
                          f"{ok(run.peak_tree_mb <= TARGET_RSS_MB)}")
             print(line)
+        if fig.bad_input:
+            print(f"bad input: {fig.bad_input}")
         print(f"searches: {len(QUERIES)} queries x {len(fig.table) // len(QUERIES)} runs, fresh processes")
         for name, values in (("optout search (table)", fig.table), ("optout search --format json", fig.json),
                              ("FTS5 python -c", fig.fts)):
