@@ -242,7 +242,10 @@ class _Run:
         marker = self.building / MARKER
         state = json.loads(marker.read_text()) if marker.is_file() else None
         building = open_backend(self.building)
-        if state is not None and building.exists() and not (self.rebuild and state.get("gazetteer") != self.gazetteer):
+        # --rebuild resumes a killed rebuild only if it re-tags with the same gazetteer (else it starts over).
+        restart = self.rebuild and (state or {}).get("gazetteer") != self.gazetteer or \
+            self.rebuild and not (state or {}).get("retag")
+        if state is not None and building.exists() and not restart:
             self.report.rebuilt = self.report.resumed = True
             return building
         # Left by a rebuild that was killed before it could be resumed: never read, and this process holds the lock.

@@ -122,3 +122,21 @@ def test_a_run_killed_half_way_resumes_without_redoing_the_finished_half(big, sm
     assert not (big / "index.building").exists()
     with Archive(big) as archive:
         assert archive.catalog.untagged_ids() == [] and archive.catalog.unindexed_ids() == []
+
+
+def test_a_rebuild_after_a_gazetteer_change_starts_a_killed_rebuild_over(big, small_rounds, monkeypatch):
+    with Archive(big) as archive:
+        build.build_index(archive, workers=0)
+    ctx = multiprocessing.get_context("fork")
+    ready = ctx.Event()
+    child = ctx.Process(target=_run_until_half_then_wait, args=(big, True, 0, ready))
+    child.start()
+    assert ready.wait(timeout=300), "the index run never got half-way"
+    os.kill(child.pid, signal.SIGKILL)
+    child.join()
+    monkeypatch.setattr(build, "gazetteer_version", lambda: "edited")
+    with Archive(big) as archive:
+        again = build.build_index(archive, rebuild=True, workers=0, timeout=30)
+        assert (again.rebuilt, again.resumed, again.tagged) == (True, False, 20 * COPIES)
+        assert archive.catalog.untagged_ids() == []
+    assert open_backend(big / "index").doc_count() == 20 * COPIES
