@@ -293,7 +293,7 @@ class WhooshBackend:
         with self.writers(timeout, bulk) as (dw, qw):
             yield _Writer(dw, qw)
 
-    def segment_builder(self, limitmb: int = 96) -> SegmentBuilder:
+    def segment_builder(self, limitmb: int = 24) -> SegmentBuilder:
         """New segments of both indexes written without the write lock (in a worker process); the process
         holding the lock adopts them (``_Writer.adopt``) when it commits."""
         return SegmentBuilder(self, limitmb)
@@ -364,7 +364,10 @@ class SegmentBuilder:
         from whoosh.writing import SegmentWriter
 
         self.dw = SegmentWriter(backend.open(DOCS), _lk=False, limitmb=limitmb, compound=False)
-        self.qw = SegmentWriter(backend.open(QUOTES), _lk=False, limitmb=max(16, limitmb // 3), compound=False)
+        # Whoosh counts about a fifth of what a pooled posting really costs in Python, so a worker's pools
+        # hold roughly 5 x limitmb before they spill a sorted run to disk: 24 + 8 keep two workers within
+        # a few hundred MB at 100,000 documents.
+        self.qw = SegmentWriter(backend.open(QUOTES), _lk=False, limitmb=max(8, limitmb // 3), compound=False)
 
     def add(self, doc: Any) -> None:
         self.dw.add_document(**document_fields(doc))
