@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import struct
 import zlib
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MASK = (1 << 64) - 1
+_PAIR = struct.Struct("<II")
+# _BIT[k] maps a byte to 1 if its bit k is set, else 0 (bytes.translate tables: counting in C).
+_BIT = [bytes((v >> k) & 1 for v in range(256)) for k in range(8)]
 
 
 def _hash64(shingle: str) -> int:
@@ -16,27 +20,26 @@ def _hash64(shingle: str) -> int:
 
 
 def simhash(text: str, width: int = 3) -> int | None:
-    """Simhash over word ``width``-shingles; None for texts too short to compare."""
+    """Simhash over word ``width``-shingles; None for texts too short to compare.
+
+    Bit b is set when more than half of the shingle hashes have it set. The hashes are packed as 8
+    little-endian bytes each, and the count for each bit is taken over one byte column at a time with
+    bytes.translate and bytes.count (the per-shingle work in Python is one hash).
+    """
     words = _WORD.findall(text.lower())
     n = len(words) - width + 1
     if n < 1:
         return None
-    # Bit-sliced counters: counters[i] holds bit i of the 64 per-position counts, so one shingle
-    # costs a few big-int operations instead of 64 additions.
-    counters: list[int] = []
-    for i in range(n):
-        carry = _hash64(" ".join(words[i:i + width]))
-        level = 0
-        while carry:
-            if level == len(counters):
-                counters.append(0)
-            counters[level], carry = counters[level] ^ carry, counters[level] & carry
-            level += 1
+    crc, pack = zlib.crc32, _PAIR.pack
+    shingles = map(" ".join, zip(*(words[k:] for k in range(width)), strict=False))
+    # Little-endian (low word first): byte j of a hash holds its bits 8j .. 8j + 7.
+    packed = b"".join([pack(crc(data[::-1]), crc(data)) for data in map(str.encode, shingles)])
     result = 0
-    for bit in range(64):
-        count = sum(((c >> bit) & 1) << level for level, c in enumerate(counters))
-        if 2 * count > n:
-            result |= 1 << bit
+    for j in range(8):
+        column = packed[j::8]
+        for k in range(8):
+            if 2 * column.translate(_BIT[k]).count(1) > n:
+                result |= 1 << (8 * j + k)
     return result
 
 

@@ -265,22 +265,57 @@ class Archive:
 
     def import_jsonl(self, lines: IO[str], name: str = "<stdin>") -> int:
         """Import documents exported by export_jsonl. Every line is checked before anything is written,
-        and all of them are written in one transaction: a bad line leaves the archive untouched."""
-        docs = [_parse_import_line(line, name, number) for number, line in enumerate(lines, 1) if line.strip()]
-        with self.catalog.transaction() as conn:
-            for doc in docs:
-                doc.content_hash = content_hash(doc.title, doc.text)
-                doc.simhash = simhash(doc.text)
-                outcome = self.catalog.upsert_document(conn, doc)
-                if outcome == "unchanged":
-                    self.catalog.set_near_duplicate(doc.id, doc.near_duplicate_of)
-                tags = {"organization": doc.organizations, "state": doc.states, "test": doc.tests}
-                self.catalog.set_tags(conn, doc.id, tags, doc.quotes, "imported")
-                # Kept as exported until `optout index` re-scores them ("imported" is no lexicon version).
-                self.catalog.set_positions(conn, doc.id, doc.position, None, [(q.position, None) for q in doc.quotes],
-                                           "imported")
-                self.catalog.mark_unindexed(doc.id)
-        return len(docs)
+        and all of them are written in one transaction: a bad line leaves the archive untouched.
+
+        Two passes, one document in memory at a time: the first checks every line (keeping a copy of
+        input that cannot be read twice, such as a pipe), the second writes."""
+        source, spool = _rereadable(lines)
+        try:
+            n = 0
+            for number, line in enumerate(source, 1):
+                if line.strip():
+                    _parse_import_line(line, name, number)
+                    n += 1
+            source.seek(0)
+            with self.catalog.transaction() as conn:
+                for number, line in enumerate(source, 1):
+                    if line.strip():
+                        self._import_one(conn, _parse_import_line(line, name, number))
+        finally:
+            if spool is not None:
+                spool.close()
+        return n
+
+    def _import_one(self, conn: Any, doc: Document) -> None:
+        doc.content_hash = content_hash(doc.title, doc.text)
+        doc.simhash = simhash(doc.text)
+        outcome = self.catalog.upsert_document(conn, doc)
+        if outcome == "unchanged":
+            self.catalog.set_near_duplicate(doc.id, doc.near_duplicate_of)
+        tags = {"organization": doc.organizations, "state": doc.states, "test": doc.tests}
+        self.catalog.set_tags(conn, doc.id, tags, doc.quotes, "imported")
+        # Kept as exported until `optout index` re-scores them ("imported" is no lexicon version).
+        self.catalog.set_positions(conn, doc.id, doc.position, None, [(q.position, None) for q in doc.quotes],
+                                   "imported")
+        self.catalog.mark_unindexed(doc.id)
+
+
+def _rereadable(lines: IO[str]) -> tuple[IO[str], IO[str] | None]:
+    """``lines`` itself when it can be read again from the start, else a temporary copy made while reading
+    (returned second, to be closed)."""
+    try:
+        if lines.seekable():
+            lines.seek(0, 1)
+            return lines, None
+    except (OSError, ValueError, AttributeError):
+        pass
+    import tempfile
+
+    spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed by the caller
+    for line in lines:
+        spool.write(line)
+    spool.seek(0)
+    return spool, spool
 
 
 def _facts(extracted: dict[str, Any]) -> dict[str, Any]:

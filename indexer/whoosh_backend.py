@@ -19,8 +19,10 @@ from indexer.whoosh_import import light_whoosh_import
 
 with light_whoosh_import():
     from whoosh import index as windex
-    from whoosh.analysis import StemmingAnalyzer
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StemmingAnalyzer, StopFilter
+    from whoosh.codec.whoosh3 import W3PerDocReader
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+    from whoosh.formats import Positions
     from whoosh.index import LockError
     from whoosh.query import DateRange, Or, Phrase, Query, Term
     from whoosh.scoring import BM25FScorer
@@ -35,14 +37,81 @@ def _analyzer() -> Any:
     return StemmingAnalyzer()
 
 
+def _fast_plan(analyzer: Any) -> tuple[Any, frozenset[str], int, int | None, Any] | None:
+    """(pattern, stop words, min size, max size, stem function or None) when ``analyzer`` is Whoosh's
+    tokenizer | lowercase | stop filter (renumbering, removing stops) [| stemmer], else None."""
+    items = list(getattr(analyzer, "items", ()))
+    if len(items) not in (3, 4) or type(items[0]) is not RegexTokenizer or items[0].gaps:
+        return None
+    if type(items[1]) is not LowercaseFilter or type(items[2]) is not StopFilter or not items[2].renumber:
+        return None
+    stem = None
+    if len(items) == 4:
+        if type(items[3]) is not StemFilter or items[3].ignore:
+            return None
+        stem = items[3]._stem  # noqa: SLF001 - the filter's own (cached) stemmer
+    return items[0].expression, items[2].stops, items[2].min, items[2].max, stem
+
+
+class FastText(TEXT):
+    """TEXT whose ``index()`` computes exactly the postings Whoosh's analyzer chain would, in one pass over
+    the regex matches instead of a generator chain per token (the analysis was half of `optout index`'s
+    Whoosh time). Any other analyzer or format falls back to Whoosh's own code."""
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        plan = _fast_plan(self.analyzer)
+        if plan is None or kwargs or not isinstance(value, str) or type(self.format) is not Positions:
+            yield from super().index(value, **kwargs)
+            return
+        pattern, stops, minsize, maxsize, stem = plan
+        poses: dict[str, list[int]] = {}
+        pos = None
+        for i, match in enumerate(pattern.finditer(value)):
+            text = match.group().lower()
+            if len(text) < minsize or (maxsize is not None and len(text) > maxsize) or text in stops:
+                continue
+            # StopFilter(renumber=True): the first kept token keeps its position, the next ones follow it.
+            pos = i if pos is None else pos + 1
+            if stem is not None:
+                text = stem(text)
+            found = poses.get(text)
+            if found is None:
+                poses[text] = [pos]
+            else:
+                found.append(pos)
+        boost, encode = self.format.field_boost, self.format.encode
+        for word, positions in poses.items():
+            if len(positions) == 1:  # most words of a document: their encoding depends on the position only
+                value = _SINGLE.get(positions[0])
+                if value is None:
+                    value = _SINGLE[positions[0]] = encode(positions)
+            else:
+                value = encode(positions)
+            yield word.encode("utf-8"), len(positions), float(len(positions)) * boost, value
+
+
+_SINGLE: dict[int, bytes] = {}  # Positions.encode([p]) by p (the format's encoding does not depend on the field)
+
+
+def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
+    """W3PerDocReader._cached_reader, also remembering that a column is absent: Whoosh stats the file
+    again for every posting of a field without lengths when a segment is written."""
+    if fieldname not in self._readers:  # noqa: SLF001
+        self._readers[fieldname] = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+    return self._readers[fieldname]
+
+
+W3PerDocReader._cached_reader = _cached_reader  # noqa: SLF001 - segments are immutable once written
+
+
 def documents_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         url=STORED(),
-        title=TEXT(stored=True, analyzer=_analyzer(), field_boost=2.0),
+        title=FastText(stored=True, analyzer=_analyzer(), field_boost=2.0),
         # One field for free text: title (twice, so it weighs more), tag names and speakers, then the body.
         # A single posting list per word scores three times faster than three fields would.
-        content=TEXT(analyzer=_analyzer()),
+        content=FastText(analyzer=_analyzer()),
         source=ID(stored=True),
         kind=ID(stored=True),
         published=DATETIME(stored=True, sortable=True),
@@ -64,8 +133,8 @@ def quotes_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
-        text=TEXT(stored=True, analyzer=_analyzer()),
-        speaker=TEXT(stored=True),
+        text=FastText(stored=True, analyzer=_analyzer()),
+        speaker=FastText(stored=True),
         speaker_role=STORED(),
         speaker_org=KEYWORD(stored=True, commas=True, lowercase=True),
         title=STORED(),
@@ -204,21 +273,16 @@ class WhooshBackend:
         """Raw Whoosh writers for both indexes; IndexBusy when another process holds them."""
         # Plain (not compound) segment files: Whoosh copies every part of a compound segment into memory
         # each time the index is opened (about 70 ms per search at 20,000 documents), and assembling the
-        # compound file adds to every commit.
-        opts: dict[str, Any] = {"timeout": timeout, "compound": False}
-        # Bulk writes: larger pools spill fewer sorted runs to disk (20,000 documents: 121 s at 256 MB,
-        # 92 s at 1024 MB for documents and 512 MB for quotes).
-        if bulk and (os.cpu_count() or 1) > 1:
-            opts.update(procs=2, multisegment=True, limitmb=1024)
-        elif bulk:
-            opts.update(limitmb=1024)
+        # compound file adds to every commit. Large runs spread over processes use segment_builder()
+        # instead (indexer/build.py), so a writer's pool stays small.
+        opts: dict[str, Any] = {"timeout": timeout, "compound": False, "limitmb": 256 if bulk else 128}
         busy = "the index is busy: another `optout index` is writing it; try again when it ends"
         try:
             dw = self.open(DOCS).writer(**opts)
         except LockError:
             raise IndexBusy(busy) from None
         try:
-            qw = self.open(QUOTES).writer(timeout=timeout, limitmb=512 if bulk else 128, compound=False)
+            qw = self.open(QUOTES).writer(timeout=timeout, limitmb=128 if bulk else 64, compound=False)
         except LockError:
             dw.cancel()
             raise IndexBusy(busy) from None
@@ -228,8 +292,12 @@ class WhooshBackend:
             dw.cancel()
             qw.cancel()
             raise
-        dw.commit()
-        qw.commit()
+        for w in (dw, qw):
+            adopted = getattr(w, "_optout_adopted", None)
+            if adopted:
+                _commit_adopting(w, adopted)
+            else:
+                w.commit()
 
     @contextmanager
     def writer(self, timeout: float = 0.0, bulk: bool = False) -> Iterator[_Writer]:
@@ -237,11 +305,26 @@ class WhooshBackend:
         with self.writers(timeout, bulk) as (dw, qw):
             yield _Writer(dw, qw)
 
+    def segment_builder(self, limitmb: int = 24) -> SegmentBuilder:
+        """New segments of both indexes written without the write lock (in a worker process); the process
+        holding the lock adopts them (``_Writer.adopt``) when it commits."""
+        return SegmentBuilder(self, limitmb)
+
     def doc_count(self) -> int:
         if not self.exists():
             return 0
         with self.open(DOCS).searcher() as s:
             return s.doc_count()
+
+    def warm(self) -> None:
+        """Build the caches searches read beside the index (facet postings, scored field lengths) now, so
+        the first search after `optout index` does not pay for them."""
+        with self.session() as session:
+            for name in (DOCS, QUOTES):
+                collection = session.collection(name)
+                collection.facet_postings()
+                for fieldname in _FREE_TEXT[name]:
+                    collection.field_lengths(fieldname)
 
     @contextmanager
     def session(self) -> Iterator[_Session]:
@@ -269,6 +352,65 @@ class _Writer:
             self.dw.add_document(**document_fields(doc))
         for fields in quote_fields(doc):
             self.qw.add_document(**fields)
+
+
+    def delete(self, doc_id: str) -> None:
+        """Remove a document and its quotes (before its new version arrives in an adopted segment)."""
+        self.dw.delete_by_term("id", doc_id)
+        self.qw.delete_by_term("doc_id", doc_id)
+
+    def adopt(self, segments: tuple[Any, Any]) -> None:
+        """Segments written by a SegmentBuilder, added to the indexes when this writer commits."""
+        for w, segment in zip((self.dw, self.qw), segments, strict=True):
+            if segment is not None:
+                if not hasattr(w, "_optout_adopted"):
+                    w._optout_adopted = []  # noqa: SLF001
+                w._optout_adopted.append(segment)  # noqa: SLF001
+
+
+class SegmentBuilder:
+    """Writes documents and their quotes to one new segment per index, as Whoosh's own multiprocessing
+    writer's sub-writers do (no lock: the segments are invisible until a locked writer adopts them)."""
+
+    def __init__(self, backend: WhooshBackend, limitmb: int):
+        from whoosh.writing import SegmentWriter
+
+        self.dw = SegmentWriter(backend.open(DOCS), _lk=False, limitmb=limitmb, compound=False)
+        # Whoosh counts about a fifth of what a pooled posting really costs in Python, so a worker's pools
+        # hold roughly 5 x limitmb before they spill a sorted run to disk: 24 + 8 keep two workers within
+        # a few hundred MB at 100,000 documents.
+        self.qw = SegmentWriter(backend.open(QUOTES), _lk=False, limitmb=max(8, limitmb // 3), compound=False)
+
+    def add(self, doc: Any) -> None:
+        self.dw.add_document(**document_fields(doc))
+        for fields in quote_fields(doc):
+            self.qw.add_document(**fields)
+
+    def finish(self) -> tuple[Any, Any]:
+        """The finished segments (None for an index that got nothing), for a locked writer to adopt."""
+        out = []
+        for w in (self.dw, self.qw):
+            if w._added:  # noqa: SLF001
+                out.append(w._finalize_segment())  # noqa: SLF001
+            else:
+                w._close_segment()  # noqa: SLF001
+                out.append(None)
+        return out[0], out[1]
+
+
+def _commit_adopting(w: Any, adopted: list[Any]) -> None:
+    """Commit ``w`` with adopted segments beside the existing ones (what MpWriter does for its sub-writers),
+    merging none: a round of a large run adds its segments and moves on."""
+    from whoosh.writing import NO_MERGE
+
+    w._check_state()  # noqa: SLF001
+    final = w._merge_segments(NO_MERGE, False, False)  # noqa: SLF001
+    if w._added:  # noqa: SLF001
+        final.append(w._finalize_segment())  # noqa: SLF001
+    else:
+        w._close_segment()  # noqa: SLF001
+    w._commit_toc(final + adopted)  # noqa: SLF001
+    w._finish()  # noqa: SLF001
 
 
 def add_documents(dw: Any, qw: Any, docs: Iterable[Any], update: bool) -> int:

@@ -804,9 +804,10 @@ def verify(ctx: click.Context, repair: bool, fmt: str) -> None:
 
 @contextmanager
 def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=_stderr(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=_stderr(),
                   transient=True, disable=not sys.stderr.isatty()) as progress:
         tasks: dict[str, Any] = {}
 

@@ -1,0 +1,41 @@
+"""The fast field indexing gives exactly the postings Whoosh's own analyzer chain gives."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.whoosh_backend import FastText, _analyzer, documents_schema, quotes_schema
+
+WORDS = st.sampled_from(["the", "Opt", "out", "testing", "tests", "PARCC", "a", "I", "U.S.", "e.g", "don't",
+                         "refusal", "Refused", "95", "x", "NYSUT's", "İstanbul", "ß", "co-op", "*", "naïve", "of"])
+TEXTS = st.lists(st.one_of(WORDS, st.text(max_size=8)), max_size=60).map(" ".join)
+
+
+def _whoosh(field, text):
+    # TEXT.index, the code FastText replaces
+    return sorted(super(FastText, field).index(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_stemmed_fields_index_as_whoosh_would(text):
+    for field in (FastText(analyzer=_analyzer()), FastText(analyzer=_analyzer(), field_boost=2.0)):
+        assert sorted(field.index(text)) == _whoosh(field, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXTS)
+def test_unstemmed_fields_index_as_whoosh_would(text):
+    field = FastText()
+    assert sorted(field.index(text)) == _whoosh(field, text)
+
+
+def test_the_schemas_use_the_fast_fields():
+    assert isinstance(documents_schema()["content"], FastText)
+    assert isinstance(quotes_schema()["text"], FastText)
+
+
+def test_repeated_words_keep_every_position():
+    field = FastText(analyzer=_analyzer())
+    got = {w: (freq, weight) for w, freq, weight, _ in field.index("tests and tests and more tests")}
+    assert got[b"test"] == (3, 3.0)
+    assert sorted(field.index("tests and tests and more tests")) == _whoosh(field, "tests and tests and more tests")
