@@ -44,6 +44,10 @@ _LEAD = re.compile(r"[\s\"'(,.!?-]*(?:(?:please|just|so|now|and|then|yes|simply)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _MAY_SPLIT = re.compile(r"[.!?;:\n\u2013\u2014]|\s-\s")
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+")
+# A sanction ruled out just before it is named: "no school should lose", "teachers will not face ..."
+_DENIED = re.compile(r"(?:\b(?:no|never)\b[^.;,]{0,40}?\b(?:should|will|shall|must|would|can|may)"
+                     r"|\b(?:should|will|shall|must|would|can|may)(?: not|n't| never))"
+                     r"(?: ever| be| have to| face| suffer)*\s+$")
 _NPI = re.compile(r"\b(?:any|anything|anyone|at all|ever)\b")
 _TOKEN = re.compile(r"[a-z0-9']+")
 
@@ -217,7 +221,10 @@ class Lexicon:
         self.window = int(neg.get("window", 3))
         con = data.get("contrast") or {}
         self._check_keys("contrast", con, {"after", "before", "subordinate", "after_weight", "before_weight",
-                                           "subordinate_weight"})
+                                           "subordinate_weight", "conditions", "condition_weight"})
+        self.condition_re = re.compile(r"\W*(?:" + self._compile("contrast", con.get("conditions") or ["if"])
+                                       + r")\b[^,;.]{3,120},")
+        self.condition_w = float(con.get("condition_weight", 0.3))
         self.contrast_re = re.compile(r"\b(?:" + self._compile("contrast", con.get("after")) + r")\b")
         self.subordinate_re = re.compile(r"^\W*(?:" + self._compile("contrast", con.get("subordinate")) + r")\b")
         self.after_w = float(con.get("after_weight", 1.4))
@@ -233,11 +240,13 @@ class Lexicon:
         self.sarcasm_re = re.compile(r"\b(?:" + self._compile("sarcasm", sar.get("patterns")) + r")")
         self.sarcasm_cap = float(sar.get("max_confidence", 0.5))
         dec = data.get("decision") or {}
-        self._check_keys("decision", dec, {"supports_margin", "opposes_margin", "mixed_ratio", "pronoun_weight"})
+        self._check_keys("decision", dec, {"supports_margin", "opposes_margin", "mixed_ratio", "pronoun_weight",
+                                           "statement_margin"})
         self.supports_margin = float(dec.get("supports_margin", 1.0))
         self.opposes_margin = float(dec.get("opposes_margin", 0.9))
         self.mixed_ratio = float(dec.get("mixed_ratio", 0.4))
         self.pronoun_weight = float(dec.get("pronoun_weight", 0.7))
+        self.statement_margin = float(dec.get("statement_margin", 1.0))
         sen = data.get("senses") or {}
         self._check_keys("senses", sen, {"not_targets"})
         self.not_target_re = re.compile(r"\b(?:" + self._compile("senses", sen.get("not_targets")) + r")")
@@ -486,7 +495,7 @@ def _flip(position: str) -> str:
 
 def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
     """Clauses as (start, end, weight): after a contrast word they weigh more, the part before it less."""
-    if not _MAY_SPLIT.search(text) and not lex.contrast_re.search(text):
+    if not _MAY_SPLIT.search(text) and not lex.contrast_re.search(text) and not lex.condition_re.search(text):
         w = lex.sub_w if lex.subordinate_re.search(text) else 1.0
         return [(0, len(text), w)] if text.strip() else []
     out: list[tuple[int, int, float]] = []
@@ -508,6 +517,11 @@ def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
             w = 1.0 if len(parts) == 1 else (lex.after_w if i == len(parts) - 1 else lex.before_w)
             if lex.subordinate_re.search(text[x:y]):
                 w *= lex.sub_w
+            cond = lex.condition_re.match(text, x, y)
+            if cond:
+                # "If the test is worthless, we back them": the condition weighs little, the main clause decides
+                out.append((x, cond.end(), w * lex.condition_w))
+                x = cond.end()
             out.append((x, y, w))
     return out
 
@@ -647,7 +661,11 @@ def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated:
         if info.bare == "opposes" and evaluated:
             continue  # a sanction in a clause that evaluates something is not a plain report of one
         if info.bare in ("supports", "opposes"):
-            tally.add(_flip(info.bare) if sarcastic else info.bare, info.bare_weight * weight, f"{t.text} [{t.name}]")
+            position = info.bare
+            if info.bare == "opposes" and _DENIED.search(clause[max(0, t.start - 60):t.start]):
+                position = "supports"  # "no child will lose recess over a refusal": the sanction is ruled out
+            tally.add(_flip(position) if sarcastic else position, info.bare_weight * weight,
+                      f"{'not ' if position != info.bare else ''}{t.text} [{t.name}]")
 
 
 def _cue_position(clause: str, m: _Match, cue: _Cue, target: _Match | None, lex: Lexicon,
@@ -682,7 +700,7 @@ def _cue_position(clause: str, m: _Match, cue: _Cue, target: _Match | None, lex:
     return ("supports" if sign > 0 else "opposes"), label, weight
 
 
-def _decide(tally: _Tally, lex: Lexicon) -> Position:
+def _decide(tally: _Tally, lex: Lexicon, margin_scale: float = 1.0) -> Position:
     res = tally.result
     sup, opp, neu = tally.sup, tally.opp, tally.neu
     res.scores = {"supports": round(sup, 2), "opposes": round(opp, 2), "neutral": round(neu, 2)}
@@ -698,9 +716,9 @@ def _decide(tally: _Tally, lex: Lexicon) -> Position:
     elif neu >= abs(margin):
         res.position = "neutral"
         res.confidence = min(0.9, 0.4 + 0.5 * (neu - abs(margin)) / (neu + 1))
-    elif margin >= lex.supports_margin:
+    elif margin >= lex.supports_margin * margin_scale:
         res.position = "supports"
-    elif -margin >= lex.opposes_margin:
+    elif -margin >= lex.opposes_margin * margin_scale:
         res.position = "opposes"
     else:
         res.position, res.confidence = ("neutral" if tally.topic or strong else "none"), 0.3
@@ -735,6 +753,10 @@ def score_quote(text: str | None) -> Position:
 def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None = None) -> Position:
     """The position of a statement-kind document: each sentence of its title and first part votes with its
     own position (weighted by confidence), so one stray cue in a long text does not make it "both sides"."""
+    return _score_sentences(title, text, lexicon)
+
+
+def _score_sentences(title: str | None, text: str | None, lexicon: Lexicon | None) -> Position:
     lex = lexicon or default_lexicon()
     body = ((title + ".\n") if title else "") + (text or "")[:MAX_STATEMENT_CHARS]
     body = body.translate(_NORMALIZE).lower()
@@ -756,7 +778,8 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
             for key in ("cues", "negated", "targets", "notes"):
                 items = getattr(doc.result, key)
                 items.extend(x for x in getattr(res, key) if x not in items)
-    return _decide(doc, lex)
+    # the votes are confidences (below 1 each): one clear sentence with nothing against it is enough
+    return _decide(doc, lex, lex.statement_margin)
 
 
 def inherit_context(quotes: list[Any], positions: list[Position], gap: int = 1) -> None:
