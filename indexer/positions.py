@@ -46,8 +46,11 @@ _MAY_SPLIT = re.compile(r"[.!?;:\n\u2013\u2014]|\s-\s")
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+")
 # A sanction ruled out just before it is named: "no school should lose", "teachers will not face ..."
 _DENIED = re.compile(r"(?:\b(?:no|never)\b[^.;,]{0,40}?\b(?:should|will|shall|must|would|can|may)"
-                     r"|\b(?:should|will|shall|must|would|can|may)(?: not|n't| never))"
+                     r"|\b(?:should|will|shall|must|would|can|may)(?: not|n't| never)"
+                     r"|\b(?:won't|will not|never|not|before (?:we|i|they)) (?:let|allow|permit)\b[^.;,]{0,40}?)"
                      r"(?: ever| be| have to| face| suffer)*\s+$")
+_ABOUT = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+|new\s+|proposed\s+)?(?:[\w-]+\s+)?$")
+_NEG_LEAD = re.compile(r"[\s\"'(,.!?-]*(?:please,? )?(?:don't|do not|never) ")
 _NPI = re.compile(r"\b(?:any|anything|anyone|at all|ever)\b")
 _TOKEN = re.compile(r"[a-z0-9']+")
 
@@ -648,10 +651,16 @@ def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated:
                   sarcastic: bool, tally: _Tally, lex: Lexicon) -> None:
     """Targets nothing evaluated: imperatives ("Refuse the test."), punishment words, reported sanctions."""
     lead = _LEAD.match(clause).end()
+    neg_lead = _NEG_LEAD.match(clause)
     for i, t in enumerate(targets):
         if i in used:
             continue
         info = lex.targets[t.name]
+        if not used and neg_lead and t.start == neg_lead.end() and _IMPERATIVE.match(t.text):
+            # "Don't opt out; ...": a negated imperative urges the opposite
+            position = "opposes" if info.polarity > 0 else "supports"
+            tally.add(_flip(position) if sarcastic else position, weight, f"imperative: don't {t.text}")
+            continue
         verb = _IMPERATIVE_VERB.match(clause, lead)
         if not used and ((t.start <= lead and _IMPERATIVE.match(t.text))
                          or (verb and info.bare == "topic" and t.start - verb.end() <= CLOSE_CHARS)):
@@ -662,7 +671,10 @@ def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated:
             continue  # a sanction in a clause that evaluates something is not a plain report of one
         if info.bare in ("supports", "opposes"):
             position = info.bare
-            if info.bare == "opposes" and _DENIED.search(clause[max(0, t.start - 60):t.start]):
+            before = clause[max(0, t.start - 60):t.start]
+            if info.bare == "opposes" and _ABOUT.search(before):
+                continue  # "a letter on participation penalties": names the topic, takes no side
+            if info.bare == "opposes" and _DENIED.search(before):
                 position = "supports"  # "no child will lose recess over a refusal": the sanction is ruled out
             tally.add(_flip(position) if sarcastic else position, info.bare_weight * weight,
                       f"{'not ' if position != info.bare else ''}{t.text} [{t.name}]")
