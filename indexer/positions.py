@@ -757,15 +757,44 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
     return _decide(tally, lex)
 
 
-def score_quote(text: str | None) -> Position:
-    """The position of a quote's words."""
-    return score(text)
+def score_quote(text: str | None, use_model: bool = True) -> Position:
+    """The position of a quote's words: the lexicon, then the model where the lexicon takes no side."""
+    res = score(text)
+    return _with_model(res, text or "") if use_model else res
 
 
-def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None = None) -> Position:
+def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None = None,
+                    use_model: bool = True) -> Position:
     """The position of a statement-kind document: each sentence of its title and first part votes with its
-    own position (weighted by confidence), so one stray cue in a long text does not make it "both sides"."""
-    return _score_sentences(title, text, lexicon)
+    own position (weighted by confidence), so one stray cue in a long text does not make it "both sides";
+    then the model reads the title and first part where the sentences take no side."""
+    res = _score_sentences(title, text, lexicon)
+    if not use_model:
+        return res
+    return _with_model(res, ((title + ". ") if title else "") + (text or "")[:MAX_STATEMENT_CHARS])
+
+
+def _with_model(res: Position, text: str) -> Position:
+    if res.position in ("supports", "opposes") or not text.strip():
+        return res  # the lexicon's sides stand: the model is only asked where it found none
+    from indexer.position_model import default_model  # noqa: PLC0415 - loaded when first needed
+
+    model = default_model()
+    return combine(res, model.probabilities(text), model.combine) if model else res
+
+
+def combine(res: Position, probs: dict[str, float], thresholds: dict[str, float]) -> Position:
+    """The lexicon's position ``res`` unless it took no side and the model's most likely label reaches its
+    threshold (a probability per label); the evidence then says so and the confidence is the model's."""
+    if res.position in ("supports", "opposes") or not probs:
+        return res
+    label = max(probs, key=probs.get)
+    if label == res.position or probs[label] < thresholds.get(label, 1.01):
+        return res
+    res.notes.append(f"model: {label} {probs[label]:.2f} (lexicon: {res.position})")
+    res.position = label
+    res.confidence = round(min(0.8, probs[label] * 0.8), 2)  # a learned guess is worth less than a cue
+    return res
 
 
 def _score_sentences(title: str | None, text: str | None, lexicon: Lexicon | None) -> Position:
