@@ -623,6 +623,7 @@ def _cue_signs(clause: str, cues: list[tuple[_Match, _Cue]], targets: list[_Matc
             target = _pick_target(cue, m, near, lex)
         picks.append(target)
     governed: dict[int, int] = {}
+    floor: dict[int, int] = {}  # a governed cue's own negation is read after its governor ("no business telling")
     skip: set[int] = set()
     for i, ((m, cue), target) in enumerate(zip(cues, picks, strict=True)):
         if cue.pairing != "priority" or target is None:
@@ -633,18 +634,29 @@ def _cue_signs(clause: str, cues: list[tuple[_Match, _Cue]], targets: list[_Matc
             sign = -cue.polarity if _negated(clause, m.start, lex) and cue.negation == "flip" else cue.polarity
             for j in inner:
                 governed[j] = governed.get(j, 1) * sign
+                floor[j] = max(floor.get(j, 0), m.end)
     out: list[tuple[str, str, float] | None] = []
     for i, ((m, cue), target) in enumerate(zip(cues, picks, strict=True)):
-        if i in skip or (cue.kind == "eval" and target is None):
+        if i in skip or (cue.kind == "eval" and target is None) or _gerund_subject(clause, m, cue):
             out.append(None)
             continue
-        found = _cue_position(clause, m, cue, target, lex, tally)
+        found = _cue_position(clause, m, cue, target, lex, tally, floor.get(i, 0))
         if target is not None and target in targets:
             used.add(targets.index(target))
         if found and governed.get(i, 1) < 0:
             found = (_flip(found[0]), f"{m.text} (governed)", found[2])
         out.append(found)
     return out
+
+
+_COPULA_AFTER = re.compile(r"\b(?:is|are|was|were|isn't|aren't|wasn't)\b")
+
+
+def _gerund_subject(clause: str, m: _Match, cue: _Cue) -> bool:
+    """"Encouraging refusals is not leadership": an urging verb that is the clause's subject is what the clause
+    judges, not the speaker urging."""
+    return (cue.after and m.text.endswith("ing") and not clause[:m.start].strip(" \"'(-")
+            and bool(_COPULA_AFTER.search(clause, m.end)))
 
 
 def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated: bool, weight: float,
@@ -681,8 +693,8 @@ def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated:
 
 
 def _cue_position(clause: str, m: _Match, cue: _Cue, target: _Match | None, lex: Lexicon,
-                  tally: _Tally) -> tuple[str, str, float] | None:
-    negated = cue.negation != "ignore" and _negated(clause, m.start, lex)
+                  tally: _Tally, floor: int = 0) -> tuple[str, str, float] | None:
+    negated = cue.negation != "ignore" and _negated(clause[floor:], m.start - floor, lex)
     if negated:
         tally.result.negated.append(m.text)
     if cue.kind == "fixed":
@@ -789,6 +801,8 @@ def combine(res: Position, probs: dict[str, float], thresholds: dict[str, float]
     if res.position in ("supports", "opposes") or not probs:
         return res
     label = max(probs, key=probs.get)
+    if label in ("supports", "opposes") and res.scores.get("neutral", 0) > 0:
+        return res  # the lexicon found words that take no side ("up to parents", "both sides"): they stand
     if label == res.position or probs[label] < thresholds.get(label, 1.01):
         return res
     res.notes.append(f"model: {label} {probs[label]:.2f} (lexicon: {res.position})")
