@@ -88,19 +88,18 @@ class LinearModel:
                 counts[g] = counts.get(g, 0) + 1
         if not counts:
             return
-        weights = {g: (1.0 + math.log(c)) * table[g][0] for g, c in counts.items()}
-        norm = math.sqrt(sum(v * v for v in weights.values()))
-        for g, v in weights.items():
-            row = table[g]
-            for k in range(len(z)):
-                z[k] += v / norm * row[k + 1]
+        weights = [((1.0 + math.log(c)) * table[g][0], table[g]) for g, c in counts.items()]
+        norm = math.sqrt(sum(v * v for v, _ in weights))
+        for k in range(len(z)):
+            z[k] += sum(v * row[k + 1] for v, row in weights) / norm
 
     def probabilities(self, text: str) -> dict[str, float]:
         """The probability of each label for ``text``."""
         text = text[:MAX_CHARS].lower()
         z = list(self.intercept)
         self._add(z, word_ngrams(text), self.tables["word"])
-        self._add(z, char_ngrams(text), self.tables["char"])
+        if self.tables["char"]:
+            self._add(z, char_ngrams(text), self.tables["char"])
         top = max(z)
         ex = [math.exp(v - top) for v in z]
         total = sum(ex)

@@ -787,8 +787,9 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
 
 
 def _with_model(res: Position, text: str) -> Position:
-    if res.position in ("supports", "opposes") or not text.strip():
-        return res  # the lexicon's sides stand: the model is only asked where it found none
+    if res.position in ("supports", "opposes") or not res.targets or not text.strip():
+        # the lexicon's sides stand; the model is asked only about text the lexicon sees is about testing
+        return res
     from indexer.position_model import default_model  # noqa: PLC0415 - loaded when first needed
 
     model = default_model()
