@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Positions: macro-F1 over supports/opposes/neutral and per-class precision/recall, plus cost and bad input.
 
-usage: python bench/positions.py [--split test|train|all] [--errors] [--tagging]
+usage: python bench/positions.py [--split test|train|all] [--errors] [--tagging] [--lexicon-only]
 The labelled set is tests/fixtures/positions/ (written for this project). The lexicon is tuned on the train
 files only; the figure to report is the held-out test split (the default).
 Targets: macro-F1 >= 0.80 and supports precision >= 0.90 on the held-out part.
+--lexicon-only scores without the learned model (indexer/position_model.py), to see what it adds.
 """
 import json
 import sys
@@ -15,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from indexer.position_model import default_model  # noqa: E402
 from indexer.positions import default_lexicon, score_quote, score_statement  # noqa: E402
 
 FIXTURES = ROOT / "tests/fixtures/positions"
@@ -58,9 +60,11 @@ def main() -> None:
     errors = "--errors" in sys.argv
     lex = default_lexicon()
     quotes, statements = load("quotes", split), load("statements", split)
-    qp = [(r["label"], score_quote(r["text"]).position) for r in quotes]
-    sp = [(r["label"], score_statement(r["title"], r["text"]).position) for r in statements]
-    print(f"lexicon {lex.version}  split {split}")
+    use_model = "--lexicon-only" not in sys.argv
+    qp = [(r["label"], score_quote(r["text"], use_model=use_model).position) for r in quotes]
+    sp = [(r["label"], score_statement(r["title"], r["text"], use_model=use_model).position) for r in statements]
+    model = default_model() if use_model else None
+    print(f"lexicon {lex.version}  model {model.version if model else 'none'}  split {split}")
     q = report("quotes", qp)
     s = report("statements", sp)
     a = report("quotes + statements", qp + sp)
@@ -71,7 +75,8 @@ def main() -> None:
     if errors:
         for r, (g, p) in zip(quotes + statements, qp + sp, strict=True):
             if g != p:
-                res = score_quote(r["text"]) if "title" not in r else score_statement(r["title"], r["text"])
+                res = score_quote(r["text"], use_model=use_model) if "title" not in r \
+                    else score_statement(r["title"], r["text"], use_model=use_model)
                 print(f"  {r['id']} {g}->{p} [{r['nuance']}] {r['text'][:150]}\n      {res.describe()} {res.scores}")
     cost()
     if "--tagging" in sys.argv:

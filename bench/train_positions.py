@@ -62,7 +62,7 @@ def export(fitted) -> dict:  # noqa: ANN001
     labels = [str(c) for c in lr.classes_]
     order = [labels.index(x) for x in pm.LABELS]
     parts, offset = {}, 0
-    for name, vec in union.transformer_list:
+    for _name, vec in union.transformer_list:
         vocab = vec.vocabulary_
         table = {}
         for term, j in sorted(vocab.items()):

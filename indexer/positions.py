@@ -460,7 +460,12 @@ def default_lexicon() -> Lexicon:
 
 
 def lexicon_version() -> str:
-    return default_lexicon().version
+    """What positions were scored with: the lexicon's digest and the model's version, so that a change of
+    either makes `optout index` re-score."""
+    from indexer.position_model import default_model  # noqa: PLC0415
+
+    model = default_model()
+    return default_lexicon().version + (f"+{model.version}" if model else "")
 
 
 # -- scoring ---------------------------------------------------------------------------------------
