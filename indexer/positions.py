@@ -798,7 +798,13 @@ def _with_model(res: Position, text: str) -> Position:
     from indexer.position_model import default_model  # noqa: PLC0415 - loaded when first needed
 
     model = default_model()
-    return combine(res, model.probabilities(text), model.combine) if model else res
+    if model is None:
+        return res
+    thresholds = model.combine
+    if default_lexicon().sarcasm_re.search(text.lower()):
+        # sarcastic words mean their opposite, which word counts cannot read: the model may not take a side
+        thresholds = {k: v for k, v in thresholds.items() if k not in ("supports", "opposes")}
+    return combine(res, model.probabilities(text), thresholds)
 
 
 def combine(res: Position, probs: dict[str, float], thresholds: dict[str, float]) -> Position:
