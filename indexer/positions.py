@@ -44,6 +44,13 @@ _LEAD = re.compile(r"[\s\"'(,.!?-]*(?:(?:please|just|so|now|and|then|yes|simply)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _MAY_SPLIT = re.compile(r"[.!?;:\n\u2013\u2014]|\s-\s")
 _CLAUSE_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+")
+# A sanction ruled out just before it is named: "no school should lose", "teachers will not face ..."
+_DENIED = re.compile(r"(?:\b(?:no|never)\b[^.;,]{0,40}?\b(?:should|will|shall|must|would|can|may)"
+                     r"|\b(?:should|will|shall|must|would|can|may)(?: not|n't| never)"
+                     r"|\b(?:won't|will not|never|not|before (?:we|i|they)) (?:let|allow|permit)\b[^.;,]{0,40}?)"
+                     r"(?: ever| be| have to| face| suffer)*\s+$")
+_ABOUT = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+|new\s+|proposed\s+)?(?:[\w-]+\s+)?$")
+_NEG_LEAD = re.compile(r"[\s\"'(,.!?-]*(?:please,? )?(?:don't|do not|never) ")
 _NPI = re.compile(r"\b(?:any|anything|anyone|at all|ever)\b")
 _TOKEN = re.compile(r"[a-z0-9']+")
 
@@ -217,7 +224,10 @@ class Lexicon:
         self.window = int(neg.get("window", 3))
         con = data.get("contrast") or {}
         self._check_keys("contrast", con, {"after", "before", "subordinate", "after_weight", "before_weight",
-                                           "subordinate_weight"})
+                                           "subordinate_weight", "conditions", "condition_weight"})
+        self.condition_re = re.compile(r"\W*(?:" + self._compile("contrast", con.get("conditions") or ["if"])
+                                       + r")\b[^,;.]{3,120},")
+        self.condition_w = float(con.get("condition_weight", 0.3))
         self.contrast_re = re.compile(r"\b(?:" + self._compile("contrast", con.get("after")) + r")\b")
         self.subordinate_re = re.compile(r"^\W*(?:" + self._compile("contrast", con.get("subordinate")) + r")\b")
         self.after_w = float(con.get("after_weight", 1.4))
@@ -233,11 +243,13 @@ class Lexicon:
         self.sarcasm_re = re.compile(r"\b(?:" + self._compile("sarcasm", sar.get("patterns")) + r")")
         self.sarcasm_cap = float(sar.get("max_confidence", 0.5))
         dec = data.get("decision") or {}
-        self._check_keys("decision", dec, {"supports_margin", "opposes_margin", "mixed_ratio", "pronoun_weight"})
+        self._check_keys("decision", dec, {"supports_margin", "opposes_margin", "mixed_ratio", "pronoun_weight",
+                                           "statement_margin"})
         self.supports_margin = float(dec.get("supports_margin", 1.0))
         self.opposes_margin = float(dec.get("opposes_margin", 0.9))
         self.mixed_ratio = float(dec.get("mixed_ratio", 0.4))
         self.pronoun_weight = float(dec.get("pronoun_weight", 0.7))
+        self.statement_margin = float(dec.get("statement_margin", 1.0))
         sen = data.get("senses") or {}
         self._check_keys("senses", sen, {"not_targets"})
         self.not_target_re = re.compile(r"\b(?:" + self._compile("senses", sen.get("not_targets")) + r")")
@@ -448,7 +460,12 @@ def default_lexicon() -> Lexicon:
 
 
 def lexicon_version() -> str:
-    return default_lexicon().version
+    """What positions were scored with: the lexicon's digest and the model's version, so that a change of
+    either makes `optout index` re-score."""
+    from indexer.position_model import default_model  # noqa: PLC0415
+
+    model = default_model()
+    return default_lexicon().version + (f"+{model.version}" if model else "")
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -486,7 +503,7 @@ def _flip(position: str) -> str:
 
 def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
     """Clauses as (start, end, weight): after a contrast word they weigh more, the part before it less."""
-    if not _MAY_SPLIT.search(text) and not lex.contrast_re.search(text):
+    if not _MAY_SPLIT.search(text) and not lex.contrast_re.search(text) and not lex.condition_re.search(text):
         w = lex.sub_w if lex.subordinate_re.search(text) else 1.0
         return [(0, len(text), w)] if text.strip() else []
     out: list[tuple[int, int, float]] = []
@@ -508,6 +525,11 @@ def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
             w = 1.0 if len(parts) == 1 else (lex.after_w if i == len(parts) - 1 else lex.before_w)
             if lex.subordinate_re.search(text[x:y]):
                 w *= lex.sub_w
+            cond = lex.condition_re.match(text, x, y)
+            if cond:
+                # "If the test is worthless, we back them": the condition weighs little, the main clause decides
+                out.append((x, cond.end(), w * lex.condition_w))
+                x = cond.end()
             out.append((x, y, w))
     return out
 
@@ -606,6 +628,7 @@ def _cue_signs(clause: str, cues: list[tuple[_Match, _Cue]], targets: list[_Matc
             target = _pick_target(cue, m, near, lex)
         picks.append(target)
     governed: dict[int, int] = {}
+    floor: dict[int, int] = {}  # a governed cue's own negation is read after its governor ("no business telling")
     skip: set[int] = set()
     for i, ((m, cue), target) in enumerate(zip(cues, picks, strict=True)):
         if cue.pairing != "priority" or target is None:
@@ -616,12 +639,13 @@ def _cue_signs(clause: str, cues: list[tuple[_Match, _Cue]], targets: list[_Matc
             sign = -cue.polarity if _negated(clause, m.start, lex) and cue.negation == "flip" else cue.polarity
             for j in inner:
                 governed[j] = governed.get(j, 1) * sign
+                floor[j] = max(floor.get(j, 0), m.end)
     out: list[tuple[str, str, float] | None] = []
     for i, ((m, cue), target) in enumerate(zip(cues, picks, strict=True)):
-        if i in skip or (cue.kind == "eval" and target is None):
+        if i in skip or (cue.kind == "eval" and target is None) or _gerund_subject(clause, m, cue):
             out.append(None)
             continue
-        found = _cue_position(clause, m, cue, target, lex, tally)
+        found = _cue_position(clause, m, cue, target, lex, tally, floor.get(i, 0))
         if target is not None and target in targets:
             used.add(targets.index(target))
         if found and governed.get(i, 1) < 0:
@@ -630,14 +654,30 @@ def _cue_signs(clause: str, cues: list[tuple[_Match, _Cue]], targets: list[_Matc
     return out
 
 
+_COPULA_AFTER = re.compile(r"\b(?:is|are|was|were|isn't|aren't|wasn't)\b")
+
+
+def _gerund_subject(clause: str, m: _Match, cue: _Cue) -> bool:
+    """"Encouraging refusals is not leadership": an urging verb that is the clause's subject is what the clause
+    judges, not the speaker urging."""
+    return (cue.after and m.text.endswith("ing") and not clause[:m.start].strip(" \"'(-")
+            and bool(_COPULA_AFTER.search(clause, m.end)))
+
+
 def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated: bool, weight: float,
                   sarcastic: bool, tally: _Tally, lex: Lexicon) -> None:
     """Targets nothing evaluated: imperatives ("Refuse the test."), punishment words, reported sanctions."""
     lead = _LEAD.match(clause).end()
+    neg_lead = _NEG_LEAD.match(clause)
     for i, t in enumerate(targets):
         if i in used:
             continue
         info = lex.targets[t.name]
+        if not used and neg_lead and t.start == neg_lead.end() and _IMPERATIVE.match(t.text):
+            # "Don't opt out; ...": a negated imperative urges the opposite
+            position = "opposes" if info.polarity > 0 else "supports"
+            tally.add(_flip(position) if sarcastic else position, weight, f"imperative: don't {t.text}")
+            continue
         verb = _IMPERATIVE_VERB.match(clause, lead)
         if not used and ((t.start <= lead and _IMPERATIVE.match(t.text))
                          or (verb and info.bare == "topic" and t.start - verb.end() <= CLOSE_CHARS)):
@@ -647,12 +687,19 @@ def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated:
         if info.bare == "opposes" and evaluated:
             continue  # a sanction in a clause that evaluates something is not a plain report of one
         if info.bare in ("supports", "opposes"):
-            tally.add(_flip(info.bare) if sarcastic else info.bare, info.bare_weight * weight, f"{t.text} [{t.name}]")
+            position = info.bare
+            before = clause[max(0, t.start - 60):t.start]
+            if info.bare == "opposes" and _ABOUT.search(before):
+                continue  # "a letter on participation penalties": names the topic, takes no side
+            if info.bare == "opposes" and _DENIED.search(before):
+                position = "supports"  # "no child will lose recess over a refusal": the sanction is ruled out
+            tally.add(_flip(position) if sarcastic else position, info.bare_weight * weight,
+                      f"{'not ' if position != info.bare else ''}{t.text} [{t.name}]")
 
 
 def _cue_position(clause: str, m: _Match, cue: _Cue, target: _Match | None, lex: Lexicon,
-                  tally: _Tally) -> tuple[str, str, float] | None:
-    negated = cue.negation != "ignore" and _negated(clause, m.start, lex)
+                  tally: _Tally, floor: int = 0) -> tuple[str, str, float] | None:
+    negated = cue.negation != "ignore" and _negated(clause[floor:], m.start - floor, lex)
     if negated:
         tally.result.negated.append(m.text)
     if cue.kind == "fixed":
@@ -682,7 +729,7 @@ def _cue_position(clause: str, m: _Match, cue: _Cue, target: _Match | None, lex:
     return ("supports" if sign > 0 else "opposes"), label, weight
 
 
-def _decide(tally: _Tally, lex: Lexicon) -> Position:
+def _decide(tally: _Tally, lex: Lexicon, margin_scale: float = 1.0) -> Position:
     res = tally.result
     sup, opp, neu = tally.sup, tally.opp, tally.neu
     res.scores = {"supports": round(sup, 2), "opposes": round(opp, 2), "neutral": round(neu, 2)}
@@ -698,9 +745,9 @@ def _decide(tally: _Tally, lex: Lexicon) -> Position:
     elif neu >= abs(margin):
         res.position = "neutral"
         res.confidence = min(0.9, 0.4 + 0.5 * (neu - abs(margin)) / (neu + 1))
-    elif margin >= lex.supports_margin:
+    elif margin >= lex.supports_margin * margin_scale:
         res.position = "supports"
-    elif -margin >= lex.opposes_margin:
+    elif -margin >= lex.opposes_margin * margin_scale:
         res.position = "opposes"
     else:
         res.position, res.confidence = ("neutral" if tally.topic or strong else "none"), 0.3
@@ -727,14 +774,56 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
     return _decide(tally, lex)
 
 
-def score_quote(text: str | None) -> Position:
-    """The position of a quote's words."""
-    return score(text)
+def score_quote(text: str | None, use_model: bool = True) -> Position:
+    """The position of a quote's words: the lexicon, then the model where the lexicon takes no side."""
+    res = score(text)
+    return _with_model(res, text or "") if use_model else res
 
 
-def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None = None) -> Position:
+def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None = None,
+                    use_model: bool = True) -> Position:
     """The position of a statement-kind document: each sentence of its title and first part votes with its
-    own position (weighted by confidence), so one stray cue in a long text does not make it "both sides"."""
+    own position (weighted by confidence), so one stray cue in a long text does not make it "both sides";
+    then the model reads the title and first part where the sentences take no side."""
+    res = _score_sentences(title, text, lexicon)
+    if not use_model:
+        return res
+    return _with_model(res, ((title + ". ") if title else "") + (text or "")[:MAX_STATEMENT_CHARS])
+
+
+def _with_model(res: Position, text: str) -> Position:
+    if res.position in ("supports", "opposes") or not res.targets or not text.strip():
+        # the lexicon's sides stand; the model is asked only about text the lexicon sees is about testing
+        return res
+    from indexer.position_model import default_model  # noqa: PLC0415 - loaded when first needed
+
+    model = default_model()
+    if model is None:
+        return res
+    thresholds = model.combine
+    if default_lexicon().sarcasm_re.search(text.lower()):
+        # sarcastic words mean their opposite, which word counts cannot read: the model may not take a side
+        thresholds = {k: v for k, v in thresholds.items() if k not in ("supports", "opposes")}
+    return combine(res, model.probabilities(text), thresholds)
+
+
+def combine(res: Position, probs: dict[str, float], thresholds: dict[str, float]) -> Position:
+    """The lexicon's position ``res`` unless it took no side and the model's most likely label reaches its
+    threshold (a probability per label); the evidence then says so and the confidence is the model's."""
+    if res.position in ("supports", "opposes") or not probs:
+        return res
+    label = max(probs, key=probs.get)
+    if label in ("supports", "opposes") and res.scores.get("neutral", 0) > 0:
+        return res  # the lexicon found words that take no side ("up to parents", "both sides"): they stand
+    if label == res.position or probs[label] < thresholds.get(label, 1.01):
+        return res
+    res.notes.append(f"model: {label} {probs[label]:.2f} (lexicon: {res.position})")
+    res.position = label
+    res.confidence = round(min(0.8, probs[label] * 0.8), 2)  # a learned guess is worth less than a cue
+    return res
+
+
+def _score_sentences(title: str | None, text: str | None, lexicon: Lexicon | None) -> Position:
     lex = lexicon or default_lexicon()
     body = ((title + ".\n") if title else "") + (text or "")[:MAX_STATEMENT_CHARS]
     body = body.translate(_NORMALIZE).lower()
@@ -756,7 +845,8 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
             for key in ("cues", "negated", "targets", "notes"):
                 items = getattr(doc.result, key)
                 items.extend(x for x in getattr(res, key) if x not in items)
-    return _decide(doc, lex)
+    # the votes are confidences (below 1 each): one clear sentence with nothing against it is enough
+    return _decide(doc, lex, lex.statement_margin)
 
 
 def inherit_context(quotes: list[Any], positions: list[Position], gap: int = 1) -> None:

@@ -1,0 +1,98 @@
+"""The learned positions model: its pure-Python TF-IDF and logistic regression, the file check, and how its
+label combines with the lexicon's."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from indexer import position_model as pm
+from indexer.positions import Position, combine, score_quote
+
+
+def _tiny(word: dict[str, list[float]], intercept=(0.0, 0.0, 0.0, 0.0)) -> pm.LinearModel:
+    return pm.LinearModel.from_dict({"labels": list(pm.LABELS), "intercept": list(intercept), "word": word,
+                                     "char": {}, "combine": {"supports": 0.6}})
+
+
+def test_word_ngrams_follow_the_default_analyzer():
+    # tokens of two or more word characters; bigrams over them ("a" and "!" are not tokens)
+    assert pm.word_ngrams("we a refuse it!") == ["we", "refuse", "it", "we refuse", "refuse it"]
+
+
+def test_char_ngrams_pad_words_and_count_short_words_once():
+    # as scikit-learn's char_wb: " ab " gives its 2- and 3-grams, then itself once (no longer n-grams)
+    assert pm.char_ngrams("ab", 2, 5) == [" a", "ab", "b ", " ab", "ab ", " ab "]
+    assert pm.char_ngrams("x  y", 2, 3) == [" x", "x ", " x ", " y", "y ", " y "]
+
+
+def test_probabilities_are_softmax_of_normalised_tfidf():
+    model = _tiny({"refuse": [2.0, 1.0, 0.0, 0.0, 0.0], "test": [1.0, 0.0, 1.0, 0.0, 0.0]})
+    probs = model.probabilities("Refuse the test")  # "the" has no entry: it neither counts nor normalises
+    norm = math.sqrt(2.0 ** 2 + 1.0 ** 2)
+    z = [2.0 / norm, 1.0 / norm, 0.0, 0.0]
+    expected = [math.exp(v) / sum(math.exp(u) for u in z) for v in z]
+    assert [round(probs[label], 6) for label in pm.LABELS] == [round(e, 6) for e in expected]
+
+
+def test_repeated_words_count_sublinearly():
+    model = _tiny({"no": [1.0, 0.0, 3.0, 0.0, 0.0], "yes": [1.0, 3.0, 0.0, 0.0, 0.0]})
+    once = model.probabilities("yes no")
+    thrice = model.probabilities("yes yes yes no")
+    assert thrice["supports"] > once["supports"] and thrice["supports"] < 0.99
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"labels": ["supports"], "intercept": [0.0]}, "word"),
+    ({"labels": list(pm.LABELS), "intercept": [0.0] * 4, "word": {"x": [1.0, 2.0]}, "char": {}}, "one coefficient"),
+])
+def test_malformed_model_names_the_file(tmp_path, body, message):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(body), encoding="utf-8")
+    with pytest.raises(pm.ModelError) as err:
+        pm.LinearModel.load(path)
+    assert "model.json" in str(err.value) and message in str(err.value)
+
+
+def test_shipped_model_loads_and_knows_its_labels():
+    model = pm.default_model()
+    assert model is not None and model.labels == pm.LABELS and model.version
+    assert set(model.combine) <= set(pm.LABELS)
+
+
+def test_shipped_model_fits_its_training_rows():
+    rows = [json.loads(line) for line in
+            (pm.Path(__file__).resolve().parent.parent / "fixtures" / "positions" / "quotes.train.jsonl")
+            .read_text(encoding="utf-8").splitlines()]
+    model = pm.default_model()
+    right = sum(1 for r in rows if max((p := model.probabilities(r["text"])), key=p.get) == r["label"])
+    assert right / len(rows) >= 0.9
+
+
+def _lexicon(position: str, neutral: float = 0.0) -> Position:
+    return Position(position, 0.3, scores={"supports": 0.0, "opposes": 0.0, "neutral": neutral})
+
+
+def test_model_fills_in_where_the_lexicon_takes_no_side():
+    res = combine(_lexicon("neutral"), {"supports": 0.7, "opposes": 0.1, "neutral": 0.1, "none": 0.1},
+                  {"supports": 0.6})
+    assert res.position == "supports" and res.confidence < 0.8 and "model: supports" in res.notes[0]
+
+
+def test_model_below_its_threshold_changes_nothing():
+    res = combine(_lexicon("neutral"), {"supports": 0.55, "opposes": 0.15, "neutral": 0.15, "none": 0.15},
+                  {"supports": 0.6})
+    assert res.position == "neutral" and not res.notes
+
+
+def test_lexicon_sides_and_no_side_words_stand():
+    probs = {"supports": 0.1, "opposes": 0.8, "neutral": 0.05, "none": 0.05}
+    assert combine(_lexicon("supports"), probs, {"opposes": 0.5}).position == "supports"
+    assert combine(_lexicon("neutral", neutral=2.0), probs, {"opposes": 0.5}).position == "neutral"
+
+
+def test_without_a_model_file_the_lexicon_decides(monkeypatch):
+    monkeypatch.setattr(pm, "default_model", lambda: None)
+    assert score_quote("The state tests keep coming.").position in ("neutral", "none")
