@@ -17,9 +17,11 @@ from contextlib import contextmanager
 
 
 def _variations(*args: object, **kwargs: object) -> object:
-    from whoosh.lang.morph_en import variations  # the real one (only Whoosh's Variations query calls it)
+    # The real one, imported when (if ever) Whoosh's Variations query calls it; by name, because this
+    # module only prepares the backend's import of whoosh and imports nothing of it itself.
+    import importlib
 
-    return variations(*args, **kwargs)
+    return importlib.import_module("whoosh.lang.morph_en").variations(*args, **kwargs)
 
 
 def _urlretrieve(*args: object, **kwargs: object) -> object:
