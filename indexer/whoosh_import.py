@@ -17,11 +17,9 @@ from contextlib import contextmanager
 
 
 def _variations(*args: object, **kwargs: object) -> object:
-    # The real one, imported when (if ever) Whoosh's Variations query calls it; by name, because this
-    # module only prepares the backend's import of whoosh and imports nothing of it itself.
-    import importlib
+    from whoosh.lang.morph_en import variations  # the real one (only Whoosh's Variations query calls it)
 
-    return importlib.import_module("whoosh.lang.morph_en").variations(*args, **kwargs)
+    return variations(*args, **kwargs)
 
 
 def _urlretrieve(*args: object, **kwargs: object) -> object:
