@@ -104,47 +104,42 @@ def _no_index(archive: Any) -> str:
 
 # -- search and quotes ------------------------------------------------------------------------------------
 
-def search_page(request: Request) -> Response:
-    """Documents: query, filters, facets, paging, highlighted snippets."""
+def _searched(request: Request, template: str, run: Any, extra: Any = None) -> Response:
+    """A search-style page: read the form, run ``run(searcher, form)``, render ``template`` (or a 4xx/503 page).
+
+    ``extra(live, results)`` adds template values while the searcher is still in use."""
     live = request.app.state.live
     context: dict[str, Any] = {"kinds": KINDS, "positions": POSITIONS, "sorts": SORTS, "limits": LIMITS}
     try:
         form = read_form(request)
     except BadRequest as exc:
-        return page(request, "search.html", 400, form=Form(), error=str(exc), **context)
+        return page(request, template, 400, form=Form(), error=str(exc), **context)
     context["form"] = form
     with live.use() as searcher:
         if searcher is None:
-            return page(request, "search.html", 503, error=_no_index(live.archive), **context)
+            return page(request, template, 503, error=_no_index(live.archive), **context)
         try:
-            results = searcher.search(form.q, form.filters(searcher), sort=form.sort, limit=form.limit,
-                                      page=form.page)
+            results = run(searcher, form)
         except (QueryError, IndexMissing) as exc:
-            return page(request, "search.html", 400 if isinstance(exc, QueryError) else 503, error=str(exc),
+            return page(request, template, 400 if isinstance(exc, QueryError) else 503, error=str(exc),
                         **context)
-    return page(request, "search.html", results=results, **context)
+        more = extra(live, results) if extra else {}
+    return page(request, template, results=results, **more, **context)
+
+
+def search_page(request: Request) -> Response:
+    """Documents: query, filters, facets, paging, highlighted snippets."""
+    return _searched(request, "search.html", lambda searcher, form: searcher.search(
+        form.q, form.filters(searcher), sort=form.sort, limit=form.limit, page=form.page))
 
 
 def quotes_page(request: Request) -> Response:
     """Quote cards with speaker, role, organization, date and source, citations to copy, links to passages."""
-    live = request.app.state.live
-    context: dict[str, Any] = {"kinds": KINDS, "positions": POSITIONS, "sorts": SORTS, "limits": LIMITS}
-    try:
-        form = read_form(request)
-    except BadRequest as exc:
-        return page(request, "quotes.html", 400, form=Form(), error=str(exc), **context)
-    context["form"] = form
-    with live.use() as searcher:
-        if searcher is None:
-            return page(request, "quotes.html", 503, error=_no_index(live.archive), **context)
-        try:
-            results = searcher.quotes(form.q, form.filters(searcher, speakers=True), sort=form.sort,
-                                      limit=form.limit, page=form.page)
-        except (QueryError, IndexMissing) as exc:
-            return page(request, "quotes.html", 400 if isinstance(exc, QueryError) else 503, error=str(exc),
-                        **context)
-        cards = _quote_cards(request.app.state.builder(), live.archive, results.hits)
-    return page(request, "quotes.html", results=results, cards=cards, **context)
+    return _searched(
+        request, "quotes.html",
+        lambda searcher, form: searcher.quotes(form.q, form.filters(searcher, speakers=True), sort=form.sort,
+                                               limit=form.limit, page=form.page),
+        lambda live, results: {"cards": _quote_cards(request.app.state.builder(), live.archive, results.hits)})
 
 
 def _quote_cards(builder: Any, archive: Any, hits: list[Any]) -> list[dict[str, Any]]:
