@@ -477,6 +477,31 @@ def _postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[f
     return ids, weights
 
 
+def _postings_values(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[float], list[Any]] | None:
+    """Document numbers, weights and raw (encoded) positions of one term, every block read once (a phrase
+    needs both the postings and the positions; reading them apart decompresses each block twice). None
+    when the posting format is not Whoosh 3's."""
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[Any] = []
+    for leaf, offset in reader.leaf_readers():
+        if (fieldname, text) not in leaf:
+            continue
+        m = leaf.postings(fieldname, text)
+        try:
+            while m.is_active():
+                block_ids, block_weights = _block(m)
+                if m._values is None:  # noqa: SLF001 - see _term_ids
+                    m._read_values()  # noqa: SLF001
+                ids.extend(block_ids if not offset else [i + offset for i in block_ids])
+                weights.extend(block_weights)
+                values.extend(m._values)  # noqa: SLF001
+                m._next_block()  # noqa: SLF001
+        except (AttributeError, TypeError):
+            return None
+    return ids, weights, values
+
+
 def _positions(reader: Any, fmt: Any, fieldname: str, text: str, wanted: set[int]) -> dict[int, list[int]] | None:
     """Positions of one term in the ``wanted`` documents; None if the posting format is not Whoosh 3's."""
     out: dict[int, list[int]] = {}
@@ -567,12 +592,25 @@ class _Collection:
         return found
 
     def _phrase_docs(self, fieldname: str, words: list[str]) -> set[int] | None:
+        raw: dict[str, tuple[list[int], list[Any]]] = {}
+        for word in dict.fromkeys(words):
+            if (fieldname, word) not in self._postings:  # not decoded yet: postings and positions in one pass
+                got = _postings_values(self.reader, fieldname, word)
+                if got is None:
+                    break
+                self._postings[(fieldname, word)] = got[0], got[1]
+                raw[word] = got[0], got[2]
         candidates = set.intersection(*(self.term_ids(fieldname, w) for w in words))
         if not candidates:
             return set()
+        fmt = self.schema[fieldname].format
         positions = []
         for word in dict.fromkeys(words):
-            found = _positions(self.reader, self.schema[fieldname].format, fieldname, word, candidates)
+            if word in raw:
+                ids, values = raw[word]
+                found = {d: fmt.decode_positions(v) for d, v in zip(ids, values, strict=True) if d in candidates}
+            else:
+                found = _positions(self.reader, fmt, fieldname, word, candidates)
             if found is None:
                 return None
             positions.append((word, found))
