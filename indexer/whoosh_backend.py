@@ -8,6 +8,7 @@ import os
 import pickle
 import shutil
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
@@ -536,6 +537,80 @@ def _terms(query: Query) -> list[Term]:
     return out
 
 
+class _ScorePlan:
+    """One rank term's posting list and BM25F constants (``lengths`` None: the weight times the boost)."""
+
+    def __init__(self, ids: list[int], weights: list[float], factor: float, lengths: array | None,
+                 base: float, per_length: float):
+        self.ids, self.weights, self.factor, self.lengths = ids, weights, factor, lengths
+        self.base, self.per_length = base, per_length
+        top = max(weights, default=0.0)
+        if lengths is None:
+            self.bound = top * factor
+        else:  # w / (w + base + per_length * length) grows with w and falls with the length
+            self.bound = factor * top / (top + base + per_length * min(lengths, default=0)) if top else 0.0
+
+    def add(self, scores: dict[int, float], matched: set[int]) -> None:
+        """This term's part of each matched document's score (bm25 of whoosh.scoring, unrolled)."""
+        get, factor = scores.get, self.factor
+        postings = zip(self.ids, self.weights, strict=True)
+        if self.lengths is None:
+            for d, w in postings:
+                if d in matched:
+                    scores[d] = get(d, 0.0) + w * factor
+            return
+        lengths, base, per_length = self.lengths, self.base, self.per_length
+        for d, w in postings:
+            if d in matched:
+                scores[d] = get(d, 0.0) + factor * w / (w + base + per_length * lengths[d])
+
+    def add_for(self, scores: dict[int, float], docs: Iterable[int]) -> None:
+        """This term's part of the score of ``docs`` only (looked up in the sorted posting list)."""
+        ids, weights, factor, lengths = self.ids, self.weights, self.factor, self.lengths
+        n, get = len(ids), scores.get
+        for d in docs:
+            i = bisect_left(ids, d)
+            if i == n or ids[i] != d:
+                continue
+            w = weights[i]
+            if lengths is None:
+                scores[d] = get(d, 0.0) + w * factor
+            else:
+                scores[d] = get(d, 0.0) + factor * w / (w + self.base + self.per_length * lengths[d])
+
+
+# What looking a document up in a posting list (bisect) costs, in scans of one posting.
+_PROBE_COST = 4
+
+
+def _pruned_scores(plans: list[_ScorePlan], matched: set[int], window: int) -> dict[int, float] | None:
+    """The exact scores of the only documents that can reach the top ``window`` (terms added in the
+    order of their highest possible part of a score, until no unseen document can catch up), or None when
+    that would not save work (all terms about as common): then every document is scored."""
+    if len(plans) < 2 or any(p.factor < 0 for p in plans):
+        return None
+    order = sorted(range(len(plans)), key=lambda i: -plans[i].bound)
+    total = sum(len(p.ids) for p in plans)
+    remaining = sum(p.bound for p in plans)
+    partial: dict[int, float] = {}
+    spent = 0
+    for done, i in enumerate(order, start=1):
+        if spent * 3 > total:
+            return None
+        plans[i].add(partial, matched)
+        spent += len(plans[i].ids)
+        remaining -= plans[i].bound
+        if done == len(order) or len(partial) < window or len(partial) * len(plans) * _PROBE_COST >= total - spent:
+            continue
+        # Partial sums are lower bounds of the scores; an unseen document scores at most ``remaining``.
+        if heapq.nlargest(window, partial.values())[-1] * (1 - 1e-9) > remaining * (1 + 1e-9) + 1e-12:
+            scores: dict[int, float] = {}
+            for plan in plans:  # the sums in the query's order, as scoring every document adds them
+                plan.add_for(scores, partial)
+            return scores
+    return None
+
+
 # Phrases whose matching documents one open collection remembers (oldest forgotten first).
 _PHRASE_CACHE = 64
 
@@ -749,32 +824,37 @@ class _Collection:
         """The best-scored ``window`` documents of ``matched``: BM25F with Whoosh's own statistics and
         parameters, summed over the query's terms, computed from the posting lists already decoded for
         matching (Whoosh's searcher decodes them again and scores through several layers of matchers,
-        and with a filter it scores every candidate: seconds at 20,000 documents)."""
-        scores: dict[int, float] = {}
-        for term in _terms(query):
-            self._add_scores(scores, term, matched)
+        and with a filter it scores every candidate: seconds at 20,000 documents).
+
+        Terms are added rarest-scoring-first; once ``window`` documents already score more than any
+        document could still gain from the terms left, no new document can reach the top, and the
+        remaining (commonest, longest) posting lists are only probed for the documents seen so far."""
+        plans = [p for p in (self._score_plan(t) for t in _terms(query)) if p is not None]
+        scores: dict[int, float] | None = None
+        if len(matched) * len(plans) * _PROBE_COST < sum(len(p.ids) for p in plans):
+            scores = {}  # few matches, long posting lists (a filter or a rare word): look the matches up
+            for plan in plans:
+                plan.add_for(scores, matched)
+        else:
+            scores = _pruned_scores(plans, matched, window)
+        if scores is None:
+            scores = {}
+            for plan in plans:  # every term, in the query's order
+                plan.add(scores, matched)
         best = heapq.nlargest(window, scores.items(), key=lambda kv: (kv[1], -kv[0]))
         return [(d, round(v, 3)) for d, v in best]
 
-    def _add_scores(self, scores: dict[int, float], term: Term, matched: set[int]) -> None:
+    def _score_plan(self, term: Term) -> _ScorePlan | None:
         fieldname, text = term.fieldname, term.text
         if (fieldname, text) not in self.reader:
-            return
+            return None
         scorer = self.searcher.weighting.scorer(self.searcher, fieldname, text)
-        postings = zip(*self.postings(fieldname, text), strict=True)
-        get = scores.get
+        ids, weights = self.postings(fieldname, text)
         if not isinstance(scorer, BM25FScorer):  # not scorable (ID fields): the weight, as Whoosh does
-            for d, w in postings:
-                if d in matched:
-                    scores[d] = get(d, 0.0) + w * term.boost
-            return
+            return _ScorePlan(ids, weights, term.boost, None, 0.0, 0.0)
         k1, b, avgfl = scorer.K1, scorer.B, scorer.avgfl
-        lengths = self.field_lengths(fieldname)
-        factor = scorer.idf * (k1 + 1) * term.boost
-        base, per_length = k1 * (1 - b), k1 * b / avgfl
-        for d, w in postings:  # bm25(idf, tf, fl, avgfl, B, K1) of whoosh.scoring, unrolled
-            if d in matched:
-                scores[d] = get(d, 0.0) + factor * w / (w + base + per_length * lengths[d])
+        return _ScorePlan(ids, weights, scorer.idf * (k1 + 1) * term.boost, self.field_lengths(fieldname),
+                          k1 * (1 - b), k1 * b / avgfl)
 
     def _by_date(self, docnums: set[int], newest_first: bool) -> list[int]:
         """Oldest (or newest) first; undated documents last either way, then by document number."""
