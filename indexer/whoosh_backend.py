@@ -538,45 +538,39 @@ def _terms(query: Query) -> list[Term]:
 
 
 class _ScorePlan:
-    """One rank term's posting list and BM25F constants (``lengths`` None: the weight times the boost)."""
+    """One rank term: its posting list and each posting's part of a document's score."""
 
-    def __init__(self, ids: list[int], weights: list[float], factor: float, lengths: array | None,
-                 base: float, per_length: float):
-        self.ids, self.weights, self.factor, self.lengths = ids, weights, factor, lengths
-        self.base, self.per_length = base, per_length
-        top = max(weights, default=0.0)
-        if lengths is None:
-            self.bound = top * factor
-        else:  # w / (w + base + per_length * length) grows with w and falls with the length
-            self.bound = factor * top / (top + base + per_length * min(lengths, default=0)) if top else 0.0
+    def __init__(self, ids: list[int], parts: list[float]):
+        self.ids, self.parts = ids, parts
+        self.bound = max(parts, default=0.0)  # the most this term adds to any document's score
 
     def add(self, scores: dict[int, float], matched: set[int]) -> None:
-        """This term's part of each matched document's score (bm25 of whoosh.scoring, unrolled)."""
-        get, factor = scores.get, self.factor
-        postings = zip(self.ids, self.weights, strict=True)
-        if self.lengths is None:
-            for d, w in postings:
-                if d in matched:
-                    scores[d] = get(d, 0.0) + w * factor
+        """This term's part of each matched document's score."""
+        if not scores:  # the first term: 0.0 + part is part
+            scores.update({d: c for d, c in zip(self.ids, self.parts, strict=True) if d in matched})
             return
-        lengths, base, per_length = self.lengths, self.base, self.per_length
-        for d, w in postings:
+        get = scores.get
+        for d, c in zip(self.ids, self.parts, strict=True):
             if d in matched:
-                scores[d] = get(d, 0.0) + factor * w / (w + base + per_length * lengths[d])
+                scores[d] = get(d, 0.0) + c
 
     def add_for(self, scores: dict[int, float], docs: Iterable[int]) -> None:
         """This term's part of the score of ``docs`` only (looked up in the sorted posting list)."""
-        ids, weights, factor, lengths = self.ids, self.weights, self.factor, self.lengths
+        ids, parts = self.ids, self.parts
         n, get = len(ids), scores.get
         for d in docs:
             i = bisect_left(ids, d)
-            if i == n or ids[i] != d:
-                continue
-            w = weights[i]
-            if lengths is None:
-                scores[d] = get(d, 0.0) + w * factor
-            else:
-                scores[d] = get(d, 0.0) + factor * w / (w + self.base + self.per_length * lengths[d])
+            if i != n and ids[i] == d:
+                scores[d] = get(d, 0.0) + parts[i]
+
+
+def _best(scores: dict[int, float], window: int) -> list[tuple[int, float]]:
+    """The ``window`` highest scores, ties by document number: the scores at or above the window's
+    lowest first (comparing bare floats is cheap), then those few ordered with their tie-break."""
+    if len(scores) > 4 * window:
+        floor = heapq.nlargest(window, scores.values())[-1] if window else float("inf")
+        scores = {d: v for d, v in scores.items() if v >= floor}
+    return heapq.nlargest(window, scores.items(), key=lambda kv: (kv[1], -kv[0]))
 
 
 # What looking a document up in a posting list (bisect) costs, in scans of one posting.
@@ -587,7 +581,8 @@ def _pruned_scores(plans: list[_ScorePlan], matched: set[int], window: int) -> d
     """The exact scores of the only documents that can reach the top ``window`` (terms added in the
     order of their highest possible part of a score, until no unseen document can catch up), or None when
     that would not save work (all terms about as common): then every document is scored."""
-    if len(plans) < 2 or any(p.factor < 0 for p in plans):
+    # A negative part (a negative boost) would break the bound; all parts of a term share its sign.
+    if len(plans) < 2 or any(c < 0 for p in plans for c in p.parts[:1]):
         return None
     order = sorted(range(len(plans)), key=lambda i: -plans[i].bound)
     total = sum(len(p.ids) for p in plans)
@@ -613,6 +608,8 @@ def _pruned_scores(plans: list[_ScorePlan], matched: set[int], window: int) -> d
 
 # Phrases whose matching documents one open collection remembers (oldest forgotten first).
 _PHRASE_CACHE = 64
+# Rank terms whose score parts one open collection remembers (a served page's next page, a refined query).
+_PARTS_CACHE = 256
 
 
 class _Collection:
@@ -627,6 +624,8 @@ class _Collection:
         self._cached: dict[str, Any] | None = None
         self._postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
         self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+        self._parts: dict[tuple[str, str, float], list[float]] = {}
+        self._facet_sets: dict[tuple[str, str], frozenset[int]] = {}
 
     @property
     def universe(self) -> set[int]:
@@ -841,20 +840,35 @@ class _Collection:
             scores = {}
             for plan in plans:  # every term, in the query's order
                 plan.add(scores, matched)
-        best = heapq.nlargest(window, scores.items(), key=lambda kv: (kv[1], -kv[0]))
-        return [(d, round(v, 3)) for d, v in best]
+        return [(d, round(v, 3)) for d, v in _best(scores, window)]
 
     def _score_plan(self, term: Term) -> _ScorePlan | None:
         fieldname, text = term.fieldname, term.text
         if (fieldname, text) not in self.reader:
             return None
-        scorer = self.searcher.weighting.scorer(self.searcher, fieldname, text)
         ids, weights = self.postings(fieldname, text)
-        if not isinstance(scorer, BM25FScorer):  # not scorable (ID fields): the weight, as Whoosh does
-            return _ScorePlan(ids, weights, term.boost, None, 0.0, 0.0)
+        key = (fieldname, text, term.boost)
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = self._score_parts(term, weights, ids)
+            if len(self._parts) >= _PARTS_CACHE:
+                self._parts.pop(next(iter(self._parts)))
+            self._parts[key] = parts
+        return _ScorePlan(ids, parts)
+
+    def _score_parts(self, term: Term, weights: list[float], ids: list[int]) -> list[float]:
+        """Each posting's part of its document's score: BM25F with Whoosh's own statistics and
+        parameters (bm25 of whoosh.scoring, unrolled); the weight times the boost, as Whoosh does, for
+        fields that are not scorable (ID fields)."""
+        scorer = self.searcher.weighting.scorer(self.searcher, term.fieldname, term.text)
+        if not isinstance(scorer, BM25FScorer):
+            boost = term.boost
+            return [w * boost for w in weights]
         k1, b, avgfl = scorer.K1, scorer.B, scorer.avgfl
-        return _ScorePlan(ids, weights, scorer.idf * (k1 + 1) * term.boost, self.field_lengths(fieldname),
-                          k1 * (1 - b), k1 * b / avgfl)
+        lengths = self.field_lengths(term.fieldname)
+        factor = scorer.idf * (k1 + 1) * term.boost
+        base, per_length = k1 * (1 - b), k1 * b / avgfl
+        return [factor * w / (w + base + per_length * lengths[d]) for d, w in zip(ids, weights, strict=True)]
 
     def _by_date(self, docnums: set[int], newest_first: bool) -> list[int]:
         """Oldest (or newest) first; undated documents last either way, then by document number."""
@@ -921,11 +935,22 @@ class _Collection:
         """Per field, each value's number of matches (deleted documents never count), most frequent first."""
         out: dict[str, dict[str, int]] = {}
         postings = self.facet_postings() if fields and matched else {}
-        everything = len(matched) == len(self.universe)
+        whole = not self.reader.has_deletions()  # every facet posting is then in the universe
+        everything = whole and len(matched) == len(self.universe)
+        # Most of the archive matched: count what did not match, the smaller set to walk.
+        rest = self.universe - matched if whole and 2 * len(matched) > len(self.universe) else None
+        sets = self._facet_sets
         for fieldname in fields:
             counts: dict[str, int] = {}
             for value, ids in postings.get(fieldname, {}).items():
-                n = len(ids) if everything and not self.reader.has_deletions() else len(matched.intersection(ids))
+                if everything:
+                    n = len(ids)
+                else:
+                    # A set intersects by walking the smaller side; an array would be walked, all of it.
+                    found = sets.get((fieldname, value))
+                    if found is None:
+                        found = sets[(fieldname, value)] = frozenset(ids)
+                    n = len(matched & found) if rest is None else len(found) - len(rest & found)
                 if n:
                     counts[value] = n
             out[fieldname] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
