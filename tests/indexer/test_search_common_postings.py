@@ -1,0 +1,66 @@
+"""The flat copy of common words' postings written beside the index gives exactly the postings, and so
+exactly the results, that decoding Whoosh's blocks gives; a missing or damaged copy is only slower."""
+
+import shutil
+
+import pytest
+
+import indexer.whoosh_backend as wb
+from archive import Archive
+from indexer.engine import DOCS, QUOTES
+from indexer.searching import Searcher
+
+QUERIES = ["opt out", "parents refuse tests", '"state tests" boycott', "teachers union", "NYSUT statements from 2020"]
+
+
+def _results(data):
+    archive = Archive(data)
+    searcher = Searcher(archive)
+    try:
+        out = []
+        for text in QUERIES:
+            found = searcher.search(text, searcher.filters())
+            quotes = searcher.quotes(text, searcher.filters())
+            out.append((found.total, [(h.id, h.score) for h in found.hits], found.facets,
+                        quotes.total, [(q.doc_id, q.text, q.score) for q in quotes.hits]))
+        return out
+    finally:
+        searcher.close()
+        archive.close()
+
+
+@pytest.fixture()
+def data(sample_archive, tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(sample_archive, copy)
+    for old in (copy / "index").glob(".common-*"):
+        old.unlink()
+    return copy
+
+
+def test_common_postings_equal_decoded_postings(data, monkeypatch):
+    monkeypatch.setattr(wb, "_COMMON_MIN_DF", 2)
+    before = _results(data)
+    backend = wb.WhooshBackend(data / "index")
+    backend.warm()
+    assert list((data / "index").glob(".common-documents-*.bin"))
+    with backend.session() as session:
+        for name in (DOCS, QUOTES):
+            collection = session.collection(name)
+            terms = collection._cache()["common"]["terms"]
+            assert terms  # words in two documents or more exist in the sample archive
+            for fieldname, text in terms:
+                assert collection._common_postings((fieldname, text)) == wb._postings(collection.reader, fieldname, text)
+    assert _results(data) == before
+
+
+def test_a_damaged_copy_is_only_slower(data, monkeypatch):
+    monkeypatch.setattr(wb, "_COMMON_MIN_DF", 2)
+    before = _results(data)
+    wb.WhooshBackend(data / "index").warm()
+    for copy in (data / "index").glob(".common-*.bin"):
+        copy.write_bytes(copy.read_bytes()[:100])  # cut short
+    assert _results(data) == before
+    for copy in (data / "index").glob(".common-*.bin"):
+        copy.unlink()
+    assert _results(data) == before
