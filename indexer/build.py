@@ -232,8 +232,8 @@ class _Run:
         if target is not live:
             (self.building / MARKER).unlink(missing_ok=True)
             _swap(target.directory, live.directory)
-        if jobs and hasattr(live, "warm"):
-            live.warm()
+        if hasattr(live, "warm") and live.exists():
+            live.warm()  # also when nothing changed: builds what an older optout did not write (cheap otherwise)
         return self.report
 
     def _target(self, live: SearchBackend) -> SearchBackend:
