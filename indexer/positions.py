@@ -311,15 +311,8 @@ def _first_chars(pattern: str) -> frozenset[str] | None:
             if name == "LITERAL":
                 return frozenset(chr(av))
             if name == "IN":
-                chars = set()
-                for kind, val in av:
-                    if str(kind) == "LITERAL":
-                        chars.add(chr(val))
-                    elif str(kind) == "RANGE":
-                        chars.update(chr(c) for c in range(val[0], val[1] + 1))
-                    else:
-                        return None
-                return frozenset(chars)
+                chars = _class_chars(av)
+                return None if chars is None else frozenset(chars)
             if name == "SUBPATTERN":
                 return first(av[-1])
             if name == "BRANCH":
@@ -413,20 +406,26 @@ def _seq_prefixes(items: list[Any], k: int) -> set[str]:
     return done | partial
 
 
+def _class_chars(av: Any) -> set[str] | None:
+    """The characters a parsed character class ``[...]`` matches, or None when it holds more than literals
+    and ranges (a category or a negation)."""
+    chars: set[str] = set()
+    for kind, val in av:
+        if str(kind) == "LITERAL":
+            chars.add(chr(val))
+        elif str(kind) == "RANGE":
+            chars.update(chr(c) for c in range(val[0], val[1] + 1))
+        else:
+            return None
+    return chars
+
+
 def _item_prefixes(name: str, av: Any, need: int) -> set[str] | None:
     """Prefixes of one parsed item; a trailing NUL marks one after which the rest is unknown."""
     if name == "LITERAL":
         return {chr(av)}
     if name == "IN":
-        chars = set()
-        for kind, val in av:
-            if str(kind) == "LITERAL":
-                chars.add(chr(val))
-            elif str(kind) == "RANGE":
-                chars.update(chr(c) for c in range(val[0], val[1] + 1))
-            else:
-                return None
-        return chars
+        return _class_chars(av)
     if name == "SUBPATTERN":
         return {p + ("" if len(p) >= need else "\0") for p in _seq_prefixes(list(av[-1]), need)}
     if name == "BRANCH":
