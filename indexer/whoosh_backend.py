@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 import os
 import pickle
+import re
 import shutil
 from array import array
 from bisect import bisect_left
@@ -38,43 +39,70 @@ def _analyzer() -> Any:
     return StemmingAnalyzer()
 
 
-def _fast_plan(analyzer: Any) -> tuple[Any, frozenset[str], int, int | None, Any] | None:
-    """(pattern, stop words, min size, max size, stem function or None) when ``analyzer`` is Whoosh's
-    tokenizer | lowercase | stop filter (renumbering, removing stops) [| stemmer], else None."""
+def _fast_plan(analyzer: Any) -> tuple[Any, frozenset[str], int, int | None, Any, dict[str, str]] | None:
+    """(pattern, stop words, min size, max size, stem function or None, its memo) when ``analyzer`` is
+    Whoosh's tokenizer | lowercase | stop filter (renumbering, removing stops) [| stemmer], else None."""
     items = list(getattr(analyzer, "items", ()))
     if len(items) not in (3, 4) or type(items[0]) is not RegexTokenizer or items[0].gaps:
         return None
     if type(items[1]) is not LowercaseFilter or type(items[2]) is not StopFilter or not items[2].renumber:
         return None
-    stem = None
+    stem, memo = None, {}
     if len(items) == 4:
         if type(items[3]) is not StemFilter or items[3].ignore:
             return None
         stem = items[3]._stem  # noqa: SLF001 - the filter's own (cached) stemmer
-    return items[0].expression, items[2].stops, items[2].min, items[2].max, stem
+        # Whoosh's cache is a Python-level LRU wrapper (a third of the stemming time); a plain dict in front of
+        # it, one per stemming function, survives the schema being unpickled anew each time an index opens.
+        memo = _STEMS.setdefault((items[3].stemfn, items[3].lang), {})
+        if len(memo) > _STEMS_MAX:
+            memo.clear()
+    return items[0].expression, items[2].stops, items[2].min, items[2].max, stem, memo
+
+
+_STEMS: dict[tuple[Any, Any], dict[str, str]] = {}
+_STEMS_MAX = 400_000  # words remembered per stemmer (a few tens of MB at most)
+# Whoosh's tokenizer patterns without their capturing group, so that findall() returns whole tokens.
+_NONCAPTURING = {r"[\w\*]+(\.?[\w\*]+)*": r"[\w\*]+(?:\.?[\w\*]+)*", r"\w+(\.?\w+)*": r"\w+(?:\.?\w+)*"}
+_COMPILED: dict[tuple[str, int], Any] = {}
+
+
+def _tokens(pattern: Any, value: str) -> list[str]:
+    """The lowercased tokens Whoosh's RegexTokenizer | LowercaseFilter gives for ``value``."""
+    if not value.isascii():  # lowercasing first could change what is a word character (e.g. U+0130)
+        return [m.group().lower() for m in pattern.finditer(value)]
+    plain = _NONCAPTURING.get(pattern.pattern)
+    if plain is None:
+        return [m.group() for m in pattern.finditer(value.lower())]
+    compiled = _COMPILED.get((plain, pattern.flags))
+    if compiled is None:
+        compiled = _COMPILED[(plain, pattern.flags)] = re.compile(plain, pattern.flags)
+    return compiled.findall(value.lower())
 
 
 class FastText(TEXT):
     """TEXT whose ``index()`` computes exactly the postings Whoosh's analyzer chain would, in one pass over
-    the regex matches instead of a generator chain per token (the analysis was half of `optout index`'s
-    Whoosh time). Any other analyzer or format falls back to Whoosh's own code."""
+    the tokens instead of a generator chain per token (the analysis was half of `optout index`'s Whoosh
+    time). Any other analyzer or format falls back to Whoosh's own code."""
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         plan = _fast_plan(self.analyzer)
         if plan is None or kwargs or not isinstance(value, str) or type(self.format) is not Positions:
             yield from super().index(value, **kwargs)
             return
-        pattern, stops, minsize, maxsize, stem = plan
+        pattern, stops, minsize, maxsize, stem, memo = plan
         poses: dict[str, list[int]] = {}
         pos = None
-        for i, match in enumerate(pattern.finditer(value)):
-            text = match.group().lower()
+        for i, text in enumerate(_tokens(pattern, value)):
             if len(text) < minsize or (maxsize is not None and len(text) > maxsize) or text in stops:
                 continue
             # StopFilter(renumber=True): the first kept token keeps its position, the next ones follow it.
             pos = i if pos is None else pos + 1
             if stem is not None:
-                text = stem(text)
+                stemmed = memo.get(text)
+                if stemmed is None:
+                    stemmed = memo[text] = stem(text)
+                text = stemmed
             found = poses.get(text)
             if found is None:
                 poses[text] = [pos]
@@ -306,7 +334,7 @@ class WhooshBackend:
         with self.writers(timeout, bulk) as (dw, qw):
             yield _Writer(dw, qw)
 
-    def segment_builder(self, limitmb: int = 24) -> SegmentBuilder:
+    def segment_builder(self, limitmb: int = 96) -> SegmentBuilder:
         """New segments of both indexes written without the write lock (in a worker process); the process
         holding the lock adopts them (``_Writer.adopt``) when it commits."""
         return SegmentBuilder(self, limitmb)
@@ -361,43 +389,54 @@ class _Writer:
         self.dw.delete_by_term("id", doc_id)
         self.qw.delete_by_term("doc_id", doc_id)
 
-    def adopt(self, segments: tuple[Any, Any]) -> None:
+    def adopt(self, segments: tuple[list[Any], list[Any]]) -> None:
         """Segments written by a SegmentBuilder, added to the indexes when this writer commits."""
-        for w, segment in zip((self.dw, self.qw), segments, strict=True):
-            if segment is not None:
+        for w, adopted in zip((self.dw, self.qw), segments, strict=True):
+            if adopted:
                 if not hasattr(w, "_optout_adopted"):
                     w._optout_adopted = []  # noqa: SLF001
-                w._optout_adopted.append(segment)  # noqa: SLF001
+                w._optout_adopted.extend(adopted)  # noqa: SLF001
 
 
 class SegmentBuilder:
-    """Writes documents and their quotes to one new segment per index, as Whoosh's own multiprocessing
-    writer's sub-writers do (no lock: the segments are invisible until a locked writer adopts them)."""
+    """Writes documents and their quotes to new segments of both indexes, as Whoosh's own multiprocessing
+    writer's sub-writers do (no lock: the segments are invisible until a locked writer adopts them).
+
+    Postings are pooled in memory by term (indexer/whoosh_segments.py); when the pools hold about
+    ``limitmb`` the segments are written and new ones begun, so a worker's memory stays bounded without
+    Whoosh's sorted runs on disk (spilling and merging them back cost more than writing the segment)."""
 
     def __init__(self, backend: WhooshBackend, limitmb: int):
-        from whoosh.writing import SegmentWriter
+        self.backend, self.limit = backend, limitmb * 1024 * 1024
+        self.done: tuple[list[Any], list[Any]] = ([], [])
+        self._begin()
 
-        self.dw = SegmentWriter(backend.open(DOCS), _lk=False, limitmb=limitmb, compound=False)
-        # Whoosh counts about a fifth of what a pooled posting really costs in Python, so a worker's pools
-        # hold roughly 5 x limitmb before they spill a sorted run to disk: 24 + 8 keep two workers within
-        # a few hundred MB at 100,000 documents.
-        self.qw = SegmentWriter(backend.open(QUOTES), _lk=False, limitmb=max(8, limitmb // 3), compound=False)
+    def _begin(self) -> None:
+        from indexer.whoosh_segments import BulkSegmentWriter
+
+        self.dw = BulkSegmentWriter(self.backend.open(DOCS), _lk=False, compound=False)
+        self.qw = BulkSegmentWriter(self.backend.open(QUOTES), _lk=False, compound=False)
 
     def add(self, doc: Any) -> None:
         self.dw.add_document(**document_fields(doc))
         for fields in quote_fields(doc):
             self.qw.add_document(**fields)
+        if self.dw.terms.size + self.qw.terms.size > self.limit:
+            self._close()
+            self._begin()
 
-    def finish(self) -> tuple[Any, Any]:
-        """The finished segments (None for an index that got nothing), for a locked writer to adopt."""
-        out = []
-        for w in (self.dw, self.qw):
+    def _close(self) -> None:
+        for w, done in zip((self.dw, self.qw), self.done, strict=True):
             if w._added:  # noqa: SLF001
-                out.append(w._finalize_segment())  # noqa: SLF001
+                done.append(w._finalize_segment())  # noqa: SLF001
             else:
                 w._close_segment()  # noqa: SLF001
-                out.append(None)
-        return out[0], out[1]
+
+    def finish(self) -> tuple[list[Any], list[Any]]:
+        """The finished segments of each index (lists, maybe empty), for a locked writer to adopt."""
+        self._close()
+        done, self.done = self.done, ([], [])
+        return done
 
 
 def _commit_adopting(w: Any, adopted: list[Any]) -> None:

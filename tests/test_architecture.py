@@ -21,7 +21,7 @@ PACKAGES = ("archive", "crawler", "indexer", "search_cli", "webapp")
 # The modules allowed to import whoosh: the backend behind indexer/engine.py's interface and its import
 # helper (whoosh_import.py stands in for modules Whoosh imports but optout never uses; it needs the real one
 # when a stand-in is called).
-WHOOSH_MODULES = frozenset({"indexer/whoosh_backend.py", "indexer/whoosh_import.py"})
+WHOOSH_MODULES = frozenset({"indexer/whoosh_backend.py", "indexer/whoosh_segments.py", "indexer/whoosh_import.py"})
 # The one module allowed to run SQL.
 SQL_MODULES = frozenset({"archive/catalog.py"})
 SQL_CALLS = frozenset({"execute", "executemany", "executescript"})

@@ -39,3 +39,21 @@ def test_repeated_words_keep_every_position():
     got = {w: (freq, weight) for w, freq, weight, _ in field.index("tests and tests and more tests")}
     assert got[b"test"] == (3, 3.0)
     assert sorted(field.index("tests and tests and more tests")) == _whoosh(field, "tests and tests and more tests")
+
+
+ASCII_TEXTS = st.lists(st.one_of(WORDS.filter(str.isascii), st.text(alphabet=st.characters(max_codepoint=127),
+                                                                     max_size=8)), max_size=60).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ASCII_TEXTS)
+def test_ascii_texts_tokenised_in_one_call_index_as_whoosh_would(text):
+    # ASCII text is lowercased whole and split by one findall (the path most documents take)
+    for field in (FastText(analyzer=_analyzer()), FastText()):
+        assert sorted(field.index(text)) == _whoosh(field, text)
+
+
+def test_a_stem_remembered_for_one_schema_serves_the_next():
+    first, second = FastText(analyzer=_analyzer()), FastText(analyzer=_analyzer())
+    text = "Refusals refused refusing the refusal"
+    assert sorted(first.index(text)) == sorted(second.index(text)) == _whoosh(second, text)
