@@ -289,6 +289,10 @@ class Archive:
     def _import_one(self, conn: Any, doc: Document) -> None:
         doc.content_hash = content_hash(doc.title, doc.text)
         doc.simhash = simhash(doc.text)
+        if doc.near_duplicate_of is None:
+            # Linked as a crawl links them (an indexed look-up of the simhash bands, not a scan): an export
+            # made elsewhere, or documents written by another tool, may hold the same story twice.
+            doc.near_duplicate_of = self._near_duplicate(doc)
         outcome = self.catalog.upsert_document(conn, doc)
         if outcome == "unchanged":
             self.catalog.set_near_duplicate(doc.id, doc.near_duplicate_of)

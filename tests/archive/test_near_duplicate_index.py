@@ -67,3 +67,27 @@ def test_migration_fills_the_bands_of_existing_documents(tmp_path):
     assert "a" in found and found["a"] == simhash(texts["a"])
     assert bin(found["a"] ^ simhash(texts["b"])).count("1") <= NEAR_DUPLICATE_BITS
     catalog.close()
+
+
+def test_imported_wire_copies_are_linked_to_the_first_outlet(tmp_path):
+    import io
+    import json
+
+    story = ("The board of the Lakeview district heard two hours of comment from parents who plan to keep "
+             "their children home on exam days, and from teachers who asked for a portfolio instead. ") * 3
+    rows = [
+        {"id": "first", "url": "https://lakeview-ledger.example/a", "source": "ledger", "title": "Board hears parents",
+         "text": story},
+        {"id": "copy", "url": "https://wire-3.example/b", "source": "wire-3", "title": "Board hears parents",
+         "text": story + "\nThis story was distributed by Wire-3 News."},
+        {"id": "other", "url": "https://wire-4.example/c", "source": "wire-4", "title": "Budget vote",
+         "text": "The council approved a road budget after a short debate about potholes and bus routes. " * 4},
+        {"id": "kept", "url": "https://wire-5.example/d", "source": "wire-5", "title": "Board hears parents",
+         "text": story, "near_duplicate_of": "other"},  # a link the export already made stays as it was
+    ]
+    with Archive(tmp_path / "data") as archive:
+        archive.import_jsonl(io.StringIO("\n".join(json.dumps(r) for r in rows)))
+        assert archive.get("copy").near_duplicate_of == "first"
+        assert archive.get("first").near_duplicate_of is None
+        assert archive.get("other").near_duplicate_of is None
+        assert archive.get("kept").near_duplicate_of == "other"
