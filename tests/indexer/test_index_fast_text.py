@@ -6,7 +6,8 @@ from hypothesis import strategies as st
 from indexer.whoosh_backend import FastText, _analyzer, documents_schema, quotes_schema
 
 WORDS = st.sampled_from(["the", "Opt", "out", "testing", "tests", "PARCC", "a", "I", "U.S.", "e.g", "don't",
-                         "refusal", "Refused", "95", "x", "NYSUT's", "İstanbul", "ß", "co-op", "*", "naïve", "of"])
+                         "refusal", "Refused", "95", "x", "NYSUT's", "İstanbul", "ß", "co-op", "*", "naïve", "of",
+                         "ΟΔΟΣ", "ΣΑΣ'Α", "ΌΣΟΣ.ΑΣ", "İİ.x"])
 TEXTS = st.lists(st.one_of(WORDS, st.text(max_size=8)), max_size=60).map(" ".join)
 
 
@@ -57,3 +58,14 @@ def test_a_stem_remembered_for_one_schema_serves_the_next():
     first, second = FastText(analyzer=_analyzer()), FastText(analyzer=_analyzer())
     text = "Refusals refused refusing the refusal"
     assert sorted(first.index(text)) == sorted(second.index(text)) == _whoosh(second, text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab1_.*- ", max_size=40) | st.text(max_size=40))
+def test_the_rewritten_tokenizer_patterns_split_as_whoosh_patterns_do(text):
+    import re
+
+    from indexer.whoosh_backend import _NONCAPTURING
+
+    for original, rewritten in _NONCAPTURING.items():
+        assert re.findall(rewritten, text) == [m.group() for m in re.finditer(original, text)]
