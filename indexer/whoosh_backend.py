@@ -659,6 +659,18 @@ _PARTS_CACHE = 256
 _COMMON_MIN_DF = 1000
 
 
+def _common_words(reader: Any, fieldname: str, min_df: int) -> list[str]:
+    """The words of ``fieldname`` in at least ``min_df`` documents, in term order. Counted segment by
+    segment: Whoosh's reader over several segments merges their term lists and their term infos one term
+    at a time, seven times slower."""
+    counts: dict[Any, int] = {}
+    for leaf, _offset in reader.leaf_readers():
+        for text, info in leaf.iter_field(fieldname):
+            counts[text] = counts.get(text, 0) + info.doc_frequency()
+    return [text.decode("utf-8") if isinstance(text, bytes) else text
+            for text in sorted(t for t, n in counts.items() if n >= min_df)]
+
+
 class _Collection:
     """One open index: the matched set of a tree, ordering, facets."""
 
@@ -732,10 +744,7 @@ class _Collection:
                 for fieldname in _FREE_TEXT[self.name]:
                     if fieldname not in self.schema.names():
                         continue
-                    for text, info in self.reader.iter_field(fieldname):
-                        if info.doc_frequency() < _COMMON_MIN_DF:
-                            continue
-                        word = text.decode("utf-8") if isinstance(text, bytes) else text
+                    for word in _common_words(self.reader, fieldname, _COMMON_MIN_DF):
                         ids, weights = _postings(self.reader, fieldname, word)
                         fh.write(array("i", ids).tobytes())
                         fh.write(array("d", weights).tobytes())
