@@ -12,6 +12,7 @@ import pytest
 
 import indexer.build as build
 from archive import Archive
+from archive.urls import document_id
 from indexer.engine import open_backend
 
 COPIES = 12  # 20 sample documents x 12 = 240
@@ -27,9 +28,11 @@ def big(sample_archive, tmp_path):
         lines = []
         for i in range(1, COPIES):
             for doc in docs:
+                # Ids as the crawler makes them, from the copy's own URL: a made-up scheme such as the id's
+                # first 12 characters plus a counter can hit an original's id (the port is random).
+                canonical = f"{doc.canonical_url}?copy={i}"
                 lines.append(json.dumps(doc.export_dict() | {
-                    "id": f"{doc.id[:12]}{i:04d}", "url": f"{doc.url}?copy={i}",
-                    "canonical_url": f"{doc.canonical_url}?copy={i}"}))
+                    "id": document_id(canonical), "url": f"{doc.url}?copy={i}", "canonical_url": canonical}))
         archive.import_jsonl(io.StringIO("\n".join(lines)))
         archive.catalog.reset_tagging()
         shutil.rmtree(data / "index")
