@@ -28,6 +28,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -217,6 +218,11 @@ class SizeFigures:
 def run_size(work: Path, n: int, runs: int, rebuild: bool) -> SizeFigures:
     fig = SizeFigures(n)
     jsonl, data, fts_db = work / f"docs-{n}.jsonl", work / f"data-{n}", work / f"fts-{n}.sqlite3"
+    for old in (data, work / f"bad-{n}", fts_db):  # a kept folder from an earlier run: start from nothing
+        if old.is_dir():
+            shutil.rmtree(old)
+        elif old.exists():
+            old.unlink()
     start = time.perf_counter()
     write_archive(jsonl, n)
     fig.generated = time.perf_counter() - start
@@ -346,14 +352,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rebuild-sizes", default="20000",
                         help="sizes also timed with `optout index --rebuild` (default 20000; '' for none)")
     parser.add_argument("--work", type=Path, help="folder for the generated archives (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the generated archives in --work (to profile or search them afterwards)")
     args = parser.parse_args(argv)
+    if args.keep and args.work is None:
+        parser.error("--keep needs --work (the folder to keep the archives in)")
+    if args.work is not None:
+        args.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     rebuild = {int(s) for s in args.rebuild_sizes.split(",") if s.strip()}
     started = time.perf_counter()
     figs = []
     with tempfile.TemporaryDirectory(prefix="optout-scale-", dir=args.work) as tmp:
         for n in sizes:
-            figs.append(run_size(Path(tmp), n, args.runs, n in rebuild))
+            figs.append(run_size(args.work if args.keep else Path(tmp), n, args.runs, n in rebuild))
     report(figs)
     help_wall = statistics.median(quick([*optout_cmd(), "--help"])[0] for _ in range(3))
     print(f"\noptout --help median {help_wall * 1000:.0f} ms; whole bench {time.perf_counter() - started:.0f} s")

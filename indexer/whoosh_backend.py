@@ -92,10 +92,20 @@ class FastText(TEXT):
     time). Any other analyzer or format falls back to Whoosh's own code."""
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        plan = _fast_plan(self.analyzer)
-        if plan is None or kwargs or not isinstance(value, str) or type(self.format) is not Positions:
+        poses = self.positions(value) if not kwargs else None
+        if poses is None:
             yield from super().index(value, **kwargs)
             return
+        boost = self.format.field_boost
+        for word, positions in poses.items():
+            yield word.encode("utf-8"), len(positions), float(len(positions)) * boost, encode_positions(positions)
+
+    def positions(self, value: Any) -> dict[str, list[int]] | None:
+        """Each indexed word of ``value`` with its positions, in first-occurrence order (the postings
+        ``index()`` yields); None when the analyzer, format or value is not one this fast path knows."""
+        plan = _fast_plan(self.analyzer)
+        if plan is None or not isinstance(value, str) or type(self.format) is not Positions:
+            return None
         pattern, stops, minsize, maxsize, stem, memo = plan
         tokens = _tokens(pattern, value)
         kept = [t for t in tokens if len(t) >= minsize and t not in stops and (maxsize is None or len(t) <= maxsize)]
@@ -113,18 +123,21 @@ class FastText(TEXT):
                 poses[text] = [pos]
             else:
                 found.append(pos)
-        boost, encode = self.format.field_boost, self.format.encode
-        for word, positions in poses.items():
-            if len(positions) == 1:  # most words of a document: their encoding depends on the position only
-                value = _SINGLE.get(positions[0])
-                if value is None:
-                    value = _SINGLE[positions[0]] = encode(positions)
-            else:
-                value = encode(positions)
-            yield word.encode("utf-8"), len(positions), float(len(positions)) * boost, value
+        return poses
+
+
+def encode_positions(positions: list[int]) -> bytes:
+    """Positions.encode(positions); a single position's encoding remembered (most words of a document)."""
+    if len(positions) == 1:
+        value = _SINGLE.get(positions[0])
+        if value is None:
+            value = _SINGLE[positions[0]] = _POSITIONS.encode(positions)
+        return value
+    return _POSITIONS.encode(positions)
 
 
 _SINGLE: dict[int, bytes] = {}  # Positions.encode([p]) by p (the format's encoding does not depend on the field)
+_POSITIONS = Positions()  # its encode() depends on nothing but the positions
 
 
 def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:

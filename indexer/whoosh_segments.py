@@ -20,7 +20,7 @@ from typing import Any
 
 from whoosh.writing import SegmentWriter
 
-from indexer.whoosh_backend import FastText
+from indexer.whoosh_backend import FastText, encode_positions
 
 # Rough bytes a pooled posting and a pooled term cost in Python (the arrays' items, the list slot, the
 # entries of the term dictionary); used only to decide when a segment is full.
@@ -62,6 +62,33 @@ class TermPool:
         return length
 
 
+    def add_positions(self, fieldname: str, docnum: int, poses: dict[str, list[int]], weight: float,
+                      boost: float, scorable: bool) -> int:
+        """add() for a FastText field's words and positions, without a tuple per posting in between: the
+        same postings as ``add(fieldname, docnum, field.index(value), boost, scorable)``."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        length = size = 0
+        for word, positions in poses.items():
+            freq = len(positions)
+            if scorable:
+                length += freq
+            tbytes = word.encode("utf-8")
+            vbytes = encode_positions(positions)
+            entry = terms.get(tbytes)
+            if entry is None:
+                entry = terms[tbytes] = (array("I"), array("d"), [])
+                size += TERM_BYTES + len(tbytes)
+            entry[0].append(docnum)
+            # The same float operations as FastText.index() then add(): freq x field boost, then x boost.
+            entry[1].append(float(freq) * weight * boost)
+            entry[2].append(vbytes)  # never empty: a positions encoding has at least its count
+            size += POSTING_BYTES + len(vbytes)
+        self.size += size
+        return length
+
+
 class BulkSegmentWriter(SegmentWriter):
     """A SegmentWriter for a new segment that only gets documents added (no merging of other segments, no
     deletions, no term vectors or separate spelling fields): what a worker of `optout index` writes."""
@@ -91,8 +118,13 @@ class BulkSegmentWriter(SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, fieldname, docboost)
-                    length = self.terms.add(fieldname, docnum, self._index(fieldname, field, value), boost,
-                                            field.scorable)
+                    poses = field.positions(value) if type(field) is FastText else None
+                    if poses is not None:
+                        length = self.terms.add_positions(fieldname, docnum, poses, field.format.field_boost,
+                                                          boost, field.scorable)
+                    else:
+                        length = self.terms.add(fieldname, docnum, self._index(fieldname, field, value), boost,
+                                                field.scorable)
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, field, customval if field.stored else None, length)
                 column = field.column_type
