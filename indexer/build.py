@@ -142,6 +142,9 @@ def _worker(number: int, db: str, index_dir: str, jobs: Any, results: Any, paren
             message = jobs.get(timeout=2)
         except queue.Empty:
             if os.getppid() != parent:  # the run was killed: nobody will read what this worker does
+                # Else exiting would wait forever for the queue's feeder thread, blocked writing results into
+                # a pipe no one drains (this process holds its read end too), and the worker would never end.
+                results.cancel_join_thread()
                 return
             continue
         if message is None:

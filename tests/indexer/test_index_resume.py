@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import shutil
 import signal
+import time
 
 import pytest
 
@@ -89,14 +90,33 @@ def test_an_incremental_run_touches_only_changed_documents(big, small_rounds):
 
 
 def _run_until_half_then_wait(data, rebuild, workers, ready):
-    """In a child process: index, and at half-way (progress past 50%) tell the parent and wait to be killed."""
+    """In a child process: index, and at half-way (progress past 50%) note its worker processes, tell the
+    parent and wait to be killed."""
     def progress(stage, done, total):
         if done * 2 >= total > 0 and done < total:
+            (data / "worker-pids").write_text(" ".join(str(p.pid) for p in multiprocessing.active_children()))
             ready.set()
             signal.pause()
 
     with Archive(data) as archive:
         build.build_index(archive, rebuild=rebuild, progress=progress, workers=workers)
+
+
+def _ended(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")  # a zombie has ended, unreaped
+    except FileNotFoundError:
+        return True
+
+
+def _wait_until_ended(pids, patience=120.0):
+    """Wait for processes that are not our children to end; fail naming those still running after ``patience``
+    seconds (a worker checks for its parent every 2 s)."""
+    deadline = time.monotonic() + patience
+    while any(not _ended(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert all(_ended(p) for p in pids), f"worker processes still running after their run was killed: {pids}"
 
 
 @pytest.mark.parametrize(("rebuild", "workers"), [(False, 0), (False, 2), (True, 0), (True, 2)])
@@ -112,6 +132,9 @@ def test_a_run_killed_half_way_resumes_without_redoing_the_finished_half(big, sm
     assert ready.wait(timeout=300), "the index run never got half-way"
     os.kill(child.pid, signal.SIGKILL)
     child.join()
+    workers_left = [int(p) for p in (big / "worker-pids").read_text().split()]
+    assert len(workers_left) == workers
+    _wait_until_ended(workers_left)  # orphaned workers end by themselves (they hung before, holding memory)
     total = 20 * COPIES
     with Archive(big) as archive:
         untagged = len(archive.catalog.untagged_ids())
