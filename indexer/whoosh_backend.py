@@ -126,6 +126,14 @@ class FastText(TEXT):
         return poses
 
 
+def bitmask(docnums: Iterable[int], size: int) -> int:
+    """An int with bit d set for each document number d in ``docnums`` (all below ``size``)."""
+    bits = bytearray((size + 7) // 8)
+    for d in docnums:
+        bits[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(bits, "little")
+
+
 def encode_positions(positions: list[int]) -> bytes:
     """Positions.encode(positions); a single position's encoding remembered (most words of a document)."""
     if len(positions) == 1:
@@ -697,7 +705,6 @@ class _Collection:
         self._postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
         self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
         self._parts: dict[tuple[str, str, float], list[float]] = {}
-        self._facet_sets: dict[tuple[str, str], frozenset[int]] = {}
         self._common_file: Any = None
 
     @property
@@ -1043,7 +1050,9 @@ class _Collection:
             pass
         facets = {f: {v: array("i", sorted(_term_ids(self.reader, f, v))) for v in self.values(f)}
                   for f in FACETS if f in self.schema.names()}
-        self._cached = {"key": key, "facets": facets, "lengths": {}}
+        size = self.reader.doc_count_all()
+        masks = {f: {v: bitmask(ids, size) for v, ids in values.items()} for f, values in facets.items()}
+        self._cached = {"key": key, "facets": facets, "masks": masks, "lengths": {}}
         self._save_cache(self._cached)
         return self._cached
 
@@ -1057,26 +1066,31 @@ class _Collection:
         except OSError:
             pass  # a read-only data directory only loses the cache
 
+    def facet_masks(self) -> dict[str, dict[str, int]]:
+        """Every facet value's documents as a bit mask (bit d set for document number d), from the cache
+        beside the index: counting a value's matches is then one AND and a popcount, where building a set
+        of its documents cost up to 0.2 s a search at 100,000 documents."""
+        cache = self._cache()
+        if "masks" not in cache:  # a cache written before masks were kept
+            size = self.reader.doc_count_all()
+            cache["masks"] = {f: {v: bitmask(ids, size) for v, ids in values.items()}
+                              for f, values in cache["facets"].items()}
+            self._save_cache(cache)
+        return cache["masks"]
+
     def facet_counts(self, fields: tuple[str, ...], matched: set[int]) -> dict[str, dict[str, int]]:
         """Per field, each value's number of matches (deleted documents never count), most frequent first."""
         out: dict[str, dict[str, int]] = {}
         postings = self.facet_postings() if fields and matched else {}
         whole = not self.reader.has_deletions()  # every facet posting is then in the universe
         everything = whole and len(matched) == len(self.universe)
-        # Most of the archive matched: count what did not match, the smaller set to walk.
-        rest = self.universe - matched if whole and 2 * len(matched) > len(self.universe) else None
-        sets = self._facet_sets
+        masks = self.facet_masks() if postings and not everything else {}
+        wanted = bitmask(matched, self.reader.doc_count_all()) if masks else 0
         for fieldname in fields:
             counts: dict[str, int] = {}
+            field_masks = masks.get(fieldname, {})
             for value, ids in postings.get(fieldname, {}).items():
-                if everything:
-                    n = len(ids)
-                else:
-                    # A set intersects by walking the smaller side; an array would be walked, all of it.
-                    found = sets.get((fieldname, value))
-                    if found is None:
-                        found = sets[(fieldname, value)] = frozenset(ids)
-                    n = len(matched & found) if rest is None else len(found) - len(rest & found)
+                n = len(ids) if everything else (wanted & field_masks[value]).bit_count()
                 if n:
                     counts[value] = n
             out[fieldname] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
