@@ -781,7 +781,7 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
 
 
 def score_quote(text: str | None, use_model: bool = True) -> Position:
-    """The position of a quote's words: the lexicon, then the model where the lexicon takes no side."""
+    """The position of a quote's words: the lexicon's evidence blended with the model's."""
     res = score(text)
     return _with_model(res, text or "") if use_model else res
 
@@ -790,7 +790,7 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
                     use_model: bool = True) -> Position:
     """The position of a statement-kind document: each sentence of its title and first part votes with its
     own position (weighted by confidence), so one stray cue in a long text does not make it "both sides";
-    then the model reads the title and first part where the sentences take no side."""
+    then that is blended with what the model reads in the title and first part."""
     res = _score_sentences(title, text, lexicon)
     if not use_model:
         return res
@@ -798,34 +798,54 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
 
 
 def _with_model(res: Position, text: str) -> Position:
-    if res.position in ("supports", "opposes") or not res.targets or not text.strip():
-        # the lexicon's sides stand; the model is asked only about text the lexicon sees is about testing
+    if (not res.targets and res.position not in _SIDES) or not text.strip():
+        # the model is asked only about text the lexicon sees is about testing (or takes a side on)
         return res
     from indexer.position_model import default_model  # noqa: PLC0415 - loaded when first needed
 
     model = default_model()
     if model is None:
         return res
-    thresholds = model.combine
-    if default_lexicon().sarcasm_re.search(text.lower()):
-        # sarcastic words mean their opposite, which word counts cannot read: the model may not take a side
-        thresholds = {k: v for k, v in thresholds.items() if k not in ("supports", "opposes")}
-    return combine(res, model.probabilities(text), thresholds)
+    # sarcastic words mean their opposite, which word counts cannot read: the model may not take a side
+    sides = not default_lexicon().sarcasm_re.search(text.lower())
+    return combine(res, model.probabilities(text), model.combine, sides)
 
 
-def combine(res: Position, probs: dict[str, float], thresholds: dict[str, float]) -> Position:
-    """The lexicon's position ``res`` unless it took no side and the model's most likely label reaches its
-    threshold (a probability per label); the evidence then says so and the confidence is the model's."""
-    if res.position in ("supports", "opposes") or not probs:
+_SIDES = ("supports", "opposes")
+
+
+def combine(res: Position, probs: dict[str, float], weights: dict[str, float], sides: bool = True) -> Position:
+    """Blend the lexicon's position ``res`` with the model's label probabilities ``probs``.
+
+    The lexicon counts as a distribution too: its confidence on its own label, the rest shared by the others.
+    ``weights["lexicon_weight"]`` is its share of the blend (the model has the rest); the blended label wins,
+    except that "supports" needs at least ``weights["supports_min"]`` (a wrong "supports" costs most: below
+    it the result is neutral or none), the
+    model may not take a side the lexicon did not when ``sides`` is false (sarcasm), and words that take no
+    side ("up to parents", "both sides") keep a lexicon neutral. Both weights were chosen by cross-validation
+    on the train files (bench/train_positions.py --choose). When the label changes, the evidence says so."""
+    if not probs:
         return res
-    label = max(probs, key=probs.get)
-    if label in ("supports", "opposes") and res.scores.get("neutral", 0) > 0:
-        return res  # the lexicon found words that take no side ("up to parents", "both sides"): they stand
-    if label == res.position or probs[label] < thresholds.get(label, 1.01):
+    lexicon_weight = weights.get("lexicon_weight", 1.0)
+    others = max(1, len(probs) - 1)
+    blended = {}
+    for label, p in probs.items():
+        own = res.confidence if label == res.position else (1.0 - res.confidence) / others
+        blended[label] = (1.0 - lexicon_weight) * p + lexicon_weight * own
+    if not sides and res.position not in _SIDES:
+        for label in _SIDES:
+            blended[label] = 0.0
+    label = max(blended, key=blended.get)  # type: ignore[arg-type]
+    if label == "supports" and blended[label] < weights.get("supports_min", 0.0):
+        # not sure enough to say "supports": abstain (not the other side, which was even less likely)
+        label = max((k for k in blended if k in ("neutral", "none")), key=blended.get)  # type: ignore[arg-type]
+    if label in _SIDES and res.position not in _SIDES and res.scores.get("neutral", 0) > 0:
+        return res  # the lexicon found words that take no side: they stand
+    if label == res.position:
         return res
-    res.notes.append(f"model: {label} {probs[label]:.2f} (lexicon: {res.position})")
+    res.notes.append(f"model: {label} {probs[label]:.2f} (lexicon: {res.position} {res.confidence:.2f})")
     res.position = label
-    res.confidence = round(min(0.8, probs[label] * 0.8), 2)  # a learned guess is worth less than a cue
+    res.confidence = round(min(0.8, blended[label]), 2)  # a learned guess is worth less than a clear cue
     return res
 
 
