@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -82,16 +83,25 @@ class LinearModel:
         return cls.from_dict(data, str(path))
 
     def _add(self, z: list[float], grams: list[str], table: dict[str, list[float]]) -> None:
-        counts: dict[str, int] = {}
-        for g in grams:
-            if g in table:
-                counts[g] = counts.get(g, 0) + 1
-        if not counts:
+        # Counter counts in C; one pass over the known grams sums the norm and every label's score
+        counts = Counter(grams)
+        width = len(z)
+        acc = [0.0] * width
+        norm = 0.0
+        log = math.log
+        for g, c in counts.items():
+            row = table.get(g)
+            if row is None:
+                continue
+            v = (1.0 + log(c)) * row[0] if c > 1 else row[0]
+            norm += v * v
+            for k in range(width):
+                acc[k] += v * row[k + 1]
+        if norm == 0.0:
             return
-        weights = [((1.0 + math.log(c)) * table[g][0], table[g]) for g, c in counts.items()]
-        norm = math.sqrt(sum(v * v for v, _ in weights))
-        for k in range(len(z)):
-            z[k] += sum(v * row[k + 1] for v, row in weights) / norm
+        norm = math.sqrt(norm)
+        for k in range(width):
+            z[k] += acc[k] / norm
 
     def probabilities(self, text: str) -> dict[str, float]:
         """The probability of each label for ``text``."""

@@ -190,9 +190,6 @@ class Lexicon:
         if not self.cues:
             raise self._error("top", "no [[cue]] entries")
         self.cue_re = _Dispatch(cue_parts)
-        # one lookup per word for both tables; a two-character key also holds what its first character allows
-        keys = set(self.target_re.table) | set(self.cue_re.table)
-        self._both = {k: (self.target_re.lookup(k), self.cue_re.lookup(k)) for k in keys}
         self._load_rules(data)
 
     def _cue(self, where: str, c: dict) -> _Cue:
@@ -257,111 +254,111 @@ class Lexicon:
     # -- matching --------------------------------------------------------------------------------
 
     def scan(self, text: str) -> tuple[list[_Match], list[tuple[_Match, _Cue]]]:
-        """Targets and cues of ``text`` in one pass over its words."""
-        targets: list[_Match] = []
-        cues: list[tuple[_Match, _Cue]] = []
-        both = self._both
-        tend = cend = 0
-        for w in _WORD.finditer(text):
-            pos = w.start()
-            pair = both.get(text[pos:pos + 2]) or both.get(text[pos])
-            if pair is None:
-                continue
-            if pos >= tend:
-                r = pair[0]
-                m = r.match(text, pos) if r else None
-                if m and m.end() > pos:
-                    tend = m.end()
-                    targets.append(_Match(pos, tend, m.group(0), self._target_names[int(m.lastgroup[1:])]))
-            if pos >= cend:
-                r = pair[1]
-                m = r.match(text, pos) if r else None
-                if m and m.end() > pos:
-                    cend = m.end()
-                    cue = self.cues[int(m.lastgroup[1:].split("_", 1)[0])]  # type: ignore[union-attr]
-                    cues.append((_Match(pos, cend, m.group(0), cue.name), cue))
-        if targets:
-            blocked = [(m.start(), m.end()) for m in self.not_target_re.finditer(text)]
-            targets = [t for t in targets if not any(s <= t.start < e for s, e in blocked)]
-        return targets, cues
+        """Targets and cues of ``text`` (each table walks the words on its own: matches do not overlap)."""
+        return self.target_matches(text), self.cue_matches(text)
 
     def target_matches(self, text: str) -> list[_Match]:
-        out = [_Match(m.start(), m.end(), m.group(0), self._target_names[int(m.lastgroup[1:])])  # type: ignore[index]
+        """The targets of ``text``, but not where a sense that is no target ("blood test") covers them."""
+        names = self._target_names
+        out = [_Match(m.start(), m.end(), m.group(0), names[int(m.lastgroup[1:])])  # type: ignore[index]
                for m in self.target_re.finditer(text)]
         if out:
             blocked = [(m.start(), m.end()) for m in self.not_target_re.finditer(text)]
-            out = [t for t in out if not any(s <= t.start < e for s, e in blocked)]
+            if blocked:
+                out = [t for t in out if not any(s <= t.start < e for s, e in blocked)]
         return out
 
     def cue_matches(self, text: str) -> list[tuple[_Match, _Cue]]:
+        """The evaluative and fixed cues of ``text`` with their entries."""
         out = []
+        cues = self.cues
         for m in self.cue_re.finditer(text):
-            cue = self.cues[int(m.lastgroup[1:].split("_", 1)[0])]  # type: ignore[index]
+            cue = cues[int(m.lastgroup[1:].split("_", 1)[0])]  # type: ignore[index]
             out.append((_Match(m.start(), m.end(), m.group(0), cue.name), cue))
         return out
 
 
-def _first_chars(pattern: str) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` can start with, or None when that is not simple to tell."""
-    from re import _parser  # type: ignore[attr-defined]
-
-    def first(items: Any) -> frozenset[str] | None:
-        for op, av in items:
-            name = str(op)
-            if name == "LITERAL":
-                return frozenset(chr(av))
-            if name == "IN":
-                chars = _class_chars(av)
-                return None if chars is None else frozenset(chars)
-            if name == "SUBPATTERN":
-                return first(av[-1])
-            if name == "BRANCH":
-                sets = [first(b) for b in av[1]]
-                return None if any(x is None for x in sets) else frozenset().union(*sets)  # type: ignore[arg-type]
-            if name in ("MAX_REPEAT", "MIN_REPEAT") and av[0] >= 1:
-                return first(av[2])
-            return None
-        return None
-
-    try:
-        return first(_parser.parse(pattern))
-    except Exception:  # noqa: BLE001 - an unusual pattern just goes in the catch-all group
-        return None
+KEY_CHARS = 4  # how many first characters of a word pick its table
 
 
 class _Dispatch:
-    """Named patterns looked up by the first two characters of each word: Python's regex engine would
+    """Named patterns looked up by the first few characters of each word: Python's regex engine would
     otherwise try hundreds of alternatives at every position. Same results as one alternation in list order
-    (the first pattern that matches at a place wins; matches do not overlap)."""
+    (the first pattern that matches at a place wins; matches do not overlap).
 
-    def __init__(self, parts: list[tuple[str, str]]):
-        prefixes = [(name, pattern, _prefixes(pattern)) for name, pattern in parts]
+    Each pattern has the strings of up to KEY_CHARS characters its matches can start with (a shorter one:
+    "then anything"). A word's table is that of the longest such string it starts with, and holds the
+    patterns with a string that this one starts with: every pattern that can match there, and only those.
+    Longer keys than two characters keep "the" words from trying every pattern that starts with "th"."""
+
+    def __init__(self, parts: list[tuple[str, str]], key_chars: int = KEY_CHARS):
+        prefixes = [(name, pattern, _prefixes(pattern, key_chars)) for name, pattern in parts]
         keys = {p for _, _, ps in prefixes for p in ps if p}
         if any("" in ps for _, _, ps in prefixes):
             keys |= set("abcdefghijklmnopqrstuvwxyz0123456789")
-        # A key of one character stands for every word that starts with it.
-        table: dict[str, re.Pattern[str]] = {}
+        self.key_chars = key_chars
+        own: dict[str, list[str]] = {}  # key -> the patterns that have it as a start string (for the gate)
+        self.sources: dict[str, str] = {}  # key -> its table's alternation, compiled when first needed
         for key in sorted(keys):
-            alts = [f"(?P<{name}>{pattern})" for name, pattern, ps in prefixes
-                    if "" in ps or key in ps or key[0] in ps or any(len(p) == 2 and p[0] == key for p in ps)]
-            table[key] = re.compile("|".join(alts))
-        self.table = table
+            alts = [(name, pattern) for name, pattern, ps in prefixes if any(key.startswith(p) for p in ps)]
+            own[key] = [pattern for _, pattern, ps in prefixes if key in ps or ("" in ps and len(key) == 1)]
+            self.sources[key] = "|".join(f"(?P<{name}>{pattern})" for name, pattern in alts)
+        self.table: dict[str, re.Pattern[str]] = {}
+        self.combined = _combine({k: v for k, v in own.items() if v})
 
-    def lookup(self, key: str) -> re.Pattern[str] | None:
-        return self.table.get(key) or self.table.get(key[0])
+    def lookup(self, text: str, pos: int = 0) -> re.Pattern[str] | None:
+        """The table of the word at ``pos``: that of the longest key it starts with."""
+        sources = self.sources
+        for n in range(self.key_chars, 0, -1):
+            key = text[pos:pos + n]
+            if key in sources:
+                r = self.table.get(key)
+                if r is None:
+                    r = self.table[key] = re.compile(sources[key])
+                return r
+        return None
 
     def finditer(self, text: str) -> Any:
+        """The matches, in order (``lastgroup`` names the pattern), as the words' tables find them."""
         end = 0
-        table = self.table
-        for w in _WORD.finditer(text):
-            pos = w.start()
+        lookup = self.lookup
+        for g in self.combined.finditer(text):
+            pos = g.start()
             if pos < end:
-                continue
-            r = table.get(text[pos:pos + 2]) or table.get(text[pos])
-            m = r.match(text, pos) if r else None
-            if m and m.end() > pos:
+                continue  # inside the last match: matches do not overlap
+            # the combined expression found where a table may match; the word's own table says what and which
+            r = lookup(text, pos)
+            m = r.match(text, pos) if r is not None else None
+            if m is not None and m.end() > pos:  # an empty match is no match
                 end = m.end()
                 yield m
+
+
+def _combine(alternations: dict[str, list[str]]) -> re.Pattern[str]:
+    """One regular expression that finds the word starts where some table matches, so that the words are
+    walked in C, not in a Python loop. It is a trie of the keys, one literal character per step (the regex
+    engine skips a branch on its first literal); at a key, a look-behind goes back to the word start and
+    looks ahead for the patterns that have that key as a start string. When they fail, the regex engine
+    backtracks to the shorter keys the word starts with: together these are the word's table. It has no
+    named groups (with thousands of them the engine's saving of group marks on every backtrack made it
+    three times slower than the tables), and it only tells where: ``_Dispatch.finditer`` asks the word's
+    table at each place found what matched and where the match ends."""
+    trie: dict[str, Any] = {}
+    for key in alternations:
+        node = trie
+        for ch in key:
+            node = node.setdefault(ch, {})
+        node[""] = key
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            key = node[""]
+            body = "|".join(f"(?:{p})" for p in alternations[key])
+            alts.append(f"(?<=(?=(?:{body}))[\\s\\S]{{{len(key)}}})")
+        return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+
+    return re.compile(r"\b" + build(trie))
 
 
 _WORD = re.compile(r"\b\w")
@@ -469,8 +466,18 @@ def lexicon_version() -> str:
 
 # -- scoring ---------------------------------------------------------------------------------------
 
-_NORMALIZE = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-",
-                            "\u2011": "-", "\u00a0": " "})
+def _normalize(text: str) -> str:
+    """Straight quotes and hyphens, lower case. ``str.translate`` looks every character up in a dict (a
+    tenth of a statement's time); most texts have none of these, and ``replace`` runs in C."""
+    if not text.isascii():
+        for a, b in _NORMALIZE.items():
+            if a in text:
+                text = text.replace(a, b)
+    return text.lower()
+
+
+_NORMALIZE = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2010": "-",
+              "\u2011": "-", "\u00a0": " "}
 
 
 @dataclass
@@ -766,7 +773,7 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
     body = (text or "")[:max_chars]
     if title:
         body = title + ".\n" + body
-    body = body.translate(_NORMALIZE).lower()
+    body = _normalize(body)
     tally = _Tally(may_report=bool(lex.reported_re.search(body)), may_sarcasm=bool(lex.sarcasm_re.search(body)))
     context: dict[str, _Match] = {}
     _score_text(body, tally, lex, context)
@@ -774,7 +781,7 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
 
 
 def score_quote(text: str | None, use_model: bool = True) -> Position:
-    """The position of a quote's words: the lexicon, then the model where the lexicon takes no side."""
+    """The position of a quote's words: the lexicon's evidence blended with the model's."""
     res = score(text)
     return _with_model(res, text or "") if use_model else res
 
@@ -783,7 +790,7 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
                     use_model: bool = True) -> Position:
     """The position of a statement-kind document: each sentence of its title and first part votes with its
     own position (weighted by confidence), so one stray cue in a long text does not make it "both sides";
-    then the model reads the title and first part where the sentences take no side."""
+    then that is blended with what the model reads in the title and first part."""
     res = _score_sentences(title, text, lexicon)
     if not use_model:
         return res
@@ -791,41 +798,61 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
 
 
 def _with_model(res: Position, text: str) -> Position:
-    if res.position in ("supports", "opposes") or not res.targets or not text.strip():
-        # the lexicon's sides stand; the model is asked only about text the lexicon sees is about testing
+    if (not res.targets and res.position not in _SIDES) or not text.strip():
+        # the model is asked only about text the lexicon sees is about testing (or takes a side on)
         return res
     from indexer.position_model import default_model  # noqa: PLC0415 - loaded when first needed
 
     model = default_model()
     if model is None:
         return res
-    thresholds = model.combine
-    if default_lexicon().sarcasm_re.search(text.lower()):
-        # sarcastic words mean their opposite, which word counts cannot read: the model may not take a side
-        thresholds = {k: v for k, v in thresholds.items() if k not in ("supports", "opposes")}
-    return combine(res, model.probabilities(text), thresholds)
+    # sarcastic words mean their opposite, which word counts cannot read: the model may not take a side
+    sides = not default_lexicon().sarcasm_re.search(text.lower())
+    return combine(res, model.probabilities(text), model.combine, sides)
 
 
-def combine(res: Position, probs: dict[str, float], thresholds: dict[str, float]) -> Position:
-    """The lexicon's position ``res`` unless it took no side and the model's most likely label reaches its
-    threshold (a probability per label); the evidence then says so and the confidence is the model's."""
-    if res.position in ("supports", "opposes") or not probs:
+_SIDES = ("supports", "opposes")
+
+
+def combine(res: Position, probs: dict[str, float], weights: dict[str, float], sides: bool = True) -> Position:
+    """Blend the lexicon's position ``res`` with the model's label probabilities ``probs``.
+
+    The lexicon counts as a distribution too: its confidence on its own label, the rest shared by the others.
+    ``weights["lexicon_weight"]`` is its share of the blend (the model has the rest); the blended label wins,
+    except that "supports" needs at least ``weights["supports_min"]`` (a wrong "supports" costs most: below
+    it the result is neutral or none), the
+    model may not take a side the lexicon did not when ``sides`` is false (sarcasm), and words that take no
+    side ("up to parents", "both sides") keep a lexicon neutral. Both weights were chosen by cross-validation
+    on the train files (bench/train_positions.py --choose). When the label changes, the evidence says so."""
+    if not probs:
         return res
-    label = max(probs, key=probs.get)
-    if label in ("supports", "opposes") and res.scores.get("neutral", 0) > 0:
-        return res  # the lexicon found words that take no side ("up to parents", "both sides"): they stand
-    if label == res.position or probs[label] < thresholds.get(label, 1.01):
+    lexicon_weight = weights.get("lexicon_weight", 1.0)
+    others = max(1, len(probs) - 1)
+    blended = {}
+    for label, p in probs.items():
+        own = res.confidence if label == res.position else (1.0 - res.confidence) / others
+        blended[label] = (1.0 - lexicon_weight) * p + lexicon_weight * own
+    if not sides and res.position not in _SIDES:
+        for label in _SIDES:
+            blended[label] = 0.0
+    label = max(blended, key=blended.get)  # type: ignore[arg-type]
+    if label == "supports" and blended[label] < weights.get("supports_min", 0.0):
+        # not sure enough to say "supports": abstain (not the other side, which was even less likely)
+        label = max((k for k in blended if k in ("neutral", "none")), key=blended.get)  # type: ignore[arg-type]
+    if label in _SIDES and res.position not in _SIDES and res.scores.get("neutral", 0) > 0:
+        return res  # the lexicon found words that take no side: they stand
+    if label == res.position:
         return res
-    res.notes.append(f"model: {label} {probs[label]:.2f} (lexicon: {res.position})")
+    res.notes.append(f"model: {label} {probs[label]:.2f} (lexicon: {res.position} {res.confidence:.2f})")
     res.position = label
-    res.confidence = round(min(0.8, probs[label] * 0.8), 2)  # a learned guess is worth less than a cue
+    res.confidence = round(min(0.8, blended[label]), 2)  # a learned guess is worth less than a clear cue
     return res
 
 
 def _score_sentences(title: str | None, text: str | None, lexicon: Lexicon | None) -> Position:
     lex = lexicon or default_lexicon()
     body = ((title + ".\n") if title else "") + (text or "")[:MAX_STATEMENT_CHARS]
-    body = body.translate(_NORMALIZE).lower()
+    body = _normalize(body)
     doc = _Tally()
     context: dict[str, _Match] = {}
     first = True

@@ -59,7 +59,8 @@ def test_malformed_model_names_the_file(tmp_path, body, message):
 def test_shipped_model_loads_and_knows_its_labels():
     model = pm.default_model()
     assert model is not None and model.labels == pm.LABELS and model.version
-    assert set(model.combine) <= set(pm.LABELS)
+    assert set(model.combine) == {"lexicon_weight", "supports_min"}
+    assert 0 < model.combine["lexicon_weight"] < 1
 
 
 def test_shipped_model_fits_its_training_rows():
@@ -71,26 +72,44 @@ def test_shipped_model_fits_its_training_rows():
     assert right / len(rows) >= 0.9
 
 
-def _lexicon(position: str, neutral: float = 0.0) -> Position:
-    return Position(position, 0.3, scores={"supports": 0.0, "opposes": 0.0, "neutral": neutral})
+def _lexicon(position: str, neutral: float = 0.0, confidence: float = 0.3) -> Position:
+    return Position(position, confidence, scores={"supports": 0.0, "opposes": 0.0, "neutral": neutral})
+
+
+BLEND = {"lexicon_weight": 0.4, "supports_min": 0.4}
 
 
 def test_model_fills_in_where_the_lexicon_takes_no_side():
-    res = combine(_lexicon("neutral"), {"supports": 0.7, "opposes": 0.1, "neutral": 0.1, "none": 0.1},
-                  {"supports": 0.6})
+    res = combine(_lexicon("neutral"), {"supports": 0.7, "opposes": 0.1, "neutral": 0.1, "none": 0.1}, BLEND)
     assert res.position == "supports" and res.confidence < 0.8 and "model: supports" in res.notes[0]
 
 
-def test_model_below_its_threshold_changes_nothing():
-    res = combine(_lexicon("neutral"), {"supports": 0.55, "opposes": 0.15, "neutral": 0.15, "none": 0.15},
-                  {"supports": 0.6})
+def test_a_weak_supports_is_not_enough():
+    # blended: supports 0.6 * 0.5 + 0.4 * 0.7 / 3 = 0.39 < 0.4, so the next label (the lexicon's neutral) wins
+    res = combine(_lexicon("neutral"), {"supports": 0.5, "opposes": 0.1, "neutral": 0.25, "none": 0.15}, BLEND)
     assert res.position == "neutral" and not res.notes
+    assert combine(_lexicon("neutral"), {"supports": 0.5, "opposes": 0.1, "neutral": 0.25, "none": 0.15},
+                   {"lexicon_weight": 0.4, "supports_min": 0.3}).position == "supports"
 
 
-def test_lexicon_sides_and_no_side_words_stand():
+def test_a_confident_lexicon_side_outweighs_a_doubtful_model_and_yields_to_a_sure_one():
+    doubtful = {"supports": 0.3, "opposes": 0.45, "neutral": 0.15, "none": 0.1}
+    assert combine(_lexicon("supports", confidence=0.8), doubtful, BLEND).position == "supports"
+    sure = {"supports": 0.02, "opposes": 0.95, "neutral": 0.02, "none": 0.01}
+    res = combine(_lexicon("supports", confidence=0.5), sure, BLEND)
+    assert res.position == "opposes" and "lexicon: supports" in res.notes[0]
+
+
+def test_no_side_words_stand_and_sarcasm_keeps_the_model_off_sides():
     probs = {"supports": 0.1, "opposes": 0.8, "neutral": 0.05, "none": 0.05}
-    assert combine(_lexicon("supports"), probs, {"opposes": 0.5}).position == "supports"
-    assert combine(_lexicon("neutral", neutral=2.0), probs, {"opposes": 0.5}).position == "neutral"
+    assert combine(_lexicon("neutral", neutral=2.0), probs, BLEND).position == "neutral"
+    assert combine(_lexicon("neutral"), probs, BLEND, sides=False).position == "neutral"
+    assert combine(_lexicon("neutral"), probs, BLEND).position == "opposes"
+
+
+def test_lexicon_weight_one_is_the_lexicon_alone():
+    probs = {"supports": 0.05, "opposes": 0.9, "neutral": 0.03, "none": 0.02}
+    assert combine(_lexicon("supports", confidence=0.4), probs, {"lexicon_weight": 1.0}).position == "supports"
 
 
 def test_without_a_model_file_the_lexicon_decides(monkeypatch):

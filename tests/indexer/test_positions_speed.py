@@ -1,0 +1,84 @@
+"""The fast paths of positions give what the plain definitions give.
+
+The cue tables are found by a combined gate expression and tables keyed by up to four first characters; the
+definition is simpler: at each word start not inside the last match, the first pattern in list order that
+matches there. Statements' sentences and texts are normalised without ``str.translate``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import tomllib
+from pathlib import Path
+
+from indexer import positions
+from indexer.positions import _WORD, Lexicon, _Dispatch, _normalize, default_lexicon
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "positions"
+
+
+def _reference(parts: list[tuple[str, str]], text: str) -> list[tuple[int, int, str]]:
+    compiled = [(name, re.compile(p)) for name, p in parts]
+    out, end = [], 0
+    for w in _WORD.finditer(text):
+        pos = w.start()
+        if pos < end:
+            continue
+        for name, r in compiled:
+            m = r.match(text, pos)
+            if m and m.end() > pos:
+                out.append((pos, m.end(), name))
+                end = m.end()
+                break
+    return out
+
+
+def _texts() -> list[str]:
+    texts = []
+    for path in sorted(FIXTURES.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            texts.append(_normalize(row["text"]))
+    rng = random.Random(7)
+    words = " ".join(texts).split()
+    # the reference tries every pattern at every word: a sample of the fixtures, and shuffled words
+    return rng.sample(texts, 120) + [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40)))
+                                     for _ in range(60)]
+
+
+def test_dispatch_matches_the_definition_on_small_tables():
+    parts = [("a", "the tests?"), ("b", "th\\w+ (?:test|exam)"), ("c", "t"), ("d", "(?:no|not) (?:the )?tests?"),
+             ("e", "[\\w-]+ out"), ("f", "opt(?:ing)?[- ]out")]
+    d = _Dispatch(parts)
+    for text in ["the tests and the exam", "they test", "not the test, no tests", "opting out, opt-out",
+                 "t", "x t the", "théâtre the test", "", "pull out of it"]:
+        got = [(m.start(), m.end(), m.lastgroup) for m in d.finditer(text)]
+        assert got == _reference(parts, text), text
+
+
+def test_lexicon_scan_matches_the_definition():
+    lex = default_lexicon()
+    data = tomllib.loads(positions.DATA.read_text(encoding="utf-8"))
+    by_priority = sorted(data["targets"].items(), key=lambda kv: -int(kv[1].get("priority", 0)))
+    target_parts = [(name, "|".join(f"(?:{p})" for p in t["patterns"])) for name, t in by_priority]
+    cue_parts = [(c.get("name") or str(i), p) for i, c in enumerate(data["cue"]) for p in c["patterns"]]
+    for text in _texts():
+        targets = [(m.start(), m.end(), lex._target_names[int(m.lastgroup[1:])]) for m in lex.target_re.finditer(text)]
+        assert targets == _reference(target_parts, text), text
+        cues = [(m.start, m.end, m.name) for m, _ in lex.cue_matches(text)]
+        assert cues == _reference(cue_parts, text), text
+
+
+def test_normalize_is_the_translation_then_lower_case():
+    table = str.maketrans(positions._NORMALIZE)
+    for text in ["Plain ASCII Text", "\u201cWe\u2019ll refuse\u201d \u2010 they said\u00a0now", "\u0130stanbul \u2011 x",
+                 "", "\u201c" * 5, "caf\u00e9 \u2018test\u2019"]:
+        assert _normalize(text) == text.translate(table).lower()
+
+
+def test_a_lexicon_from_text_uses_the_same_dispatch():
+    lex = Lexicon(text=positions.DATA.read_text(encoding="utf-8"))
+    assert [(t.start, t.name) for t in lex.target_matches("we opt out of the test")] == \
+        [(t.start, t.name) for t in default_lexicon().target_matches("we opt out of the test")]
