@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer import position_model as pm  # noqa: E402
+from indexer.evaluation import position_figures  # noqa: E402
 
 FIXTURES = ROOT / "tests/fixtures/positions"
 C = 10.0
@@ -122,16 +123,8 @@ def out_of_fold(rows: list[dict], **kw: object) -> list[dict[str, float]]:
 
 def figures(pairs: list[tuple[str, str]]) -> tuple[float, float]:
     """Macro-F1 over supports/opposes/neutral and supports precision (as bench/positions.py counts them)."""
-    f1s, sup_p = [], 0.0
-    for c in ("supports", "opposes", "neutral"):
-        tp = sum(1 for g, p in pairs if g == c and p == c)
-        fp = sum(1 for g, p in pairs if g != c and p == c)
-        fn = sum(1 for g, p in pairs if g == c and p != c)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-        sup_p = prec if c == "supports" else sup_p
-    return sum(f1s) / 3, sup_p
+    got = position_figures(pairs)
+    return got["macro_f1"], got["supports_precision"]
 
 
 def cross_validate(rows: list[dict]) -> None:

@@ -138,3 +138,23 @@ def _score_speaker_org(fx: dict[str, Any], gq: dict[str, Any], q: Any, score: Sc
     if gq.get("speaker_org"):
         score.fn += 1
     misses.append(f"{fx['file']}: quote {gq['text'][:40]!r} org {q.speaker_org!r}, gold {gq.get('speaker_org')!r}")
+
+
+POSITION_CLASSES = ("supports", "opposes", "neutral")
+
+
+def position_figures(pairs: list[tuple[str, str]]) -> dict[str, float]:
+    """Macro-F1 over supports/opposes/neutral and supports precision, from (gold, predicted) labels; a gold
+    'none' counts as a miss for whatever class was guessed."""
+    f1s, out = [], {}
+    for c in POSITION_CLASSES:
+        tp = sum(1 for g, p in pairs if g == c and p == c)
+        fp = sum(1 for g, p in pairs if g != c and p == c)
+        fn = sum(1 for g, p in pairs if g == c and p != c)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+        if c == "supports":
+            out["supports_precision"] = prec
+    out["macro_f1"] = sum(f1s) / len(f1s)
+    return out
