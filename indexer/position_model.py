@@ -31,7 +31,7 @@ class ModelError(ValueError):
 def word_ngrams(text: str) -> list[str]:
     """Word unigrams and bigrams, as scikit-learn's word analyzer makes them (lower-cased)."""
     toks = _WORD.findall(text)
-    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+    return toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))
 
 
 def char_ngrams(text: str, lo: int = 2, hi: int = 5) -> list[str]:
@@ -58,6 +58,7 @@ class LinearModel:
         self.tables = tables
         self.combine = combine  # per label, the probability at which it replaces a lexicon neutral/none
         self.version = version
+        self._scaled_tables: dict[str, dict[str, tuple[float, ...]]] = {}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str = "model") -> LinearModel:
@@ -82,34 +83,42 @@ class LinearModel:
             raise ModelError(f"{path}: {exc}") from None
         return cls.from_dict(data, str(path))
 
-    def _add(self, z: list[float], grams: list[str], table: dict[str, list[float]]) -> None:
-        # Counter counts in C; one pass over the known grams sums the norm and every label's score
+    def _scaled(self, name: str) -> dict[str, tuple[float, ...]]:
+        """Per gram seen once: (idf, idf squared, idf x each label's coefficient), so that summing a text's
+        known grams is ``map`` and ``zip`` in C rather than a Python loop over grams and labels."""
+        cached = self._scaled_tables.get(name)
+        if cached is None:
+            cached = self._scaled_tables[name] = {
+                g: (row[0], row[0] * row[0], *(row[0] * c for c in row[1:])) for g, row in self.tables[name].items()}
+        return cached
+
+    def _add(self, z: list[float], grams: list[str], name: str) -> None:
         counts = Counter(grams)
-        width = len(z)
-        acc = [0.0] * width
-        norm = 0.0
-        log = math.log
-        for g, c in counts.items():
-            row = table.get(g)
-            if row is None:
-                continue
-            v = (1.0 + log(c)) * row[0] if c > 1 else row[0]
-            norm += v * v
-            for k in range(width):
-                acc[k] += v * row[k + 1]
-        if norm == 0.0:
+        scaled = self._scaled(name)
+        rows = [r for r in map(scaled.get, counts) if r is not None]
+        if len(counts) < len(grams):
+            for g, c in counts.items():
+                r = scaled.get(g) if c > 1 else None
+                if r is not None:
+                    # a gram seen c times weighs f = (1 + log c) x idf (sublinear tf): add (f - 1) times its row
+                    f = 1.0 + math.log(c)
+                    rows.append((0.0, (f * f - 1.0) * r[1], *((f - 1.0) * x for x in r[2:])))
+        if not rows:
             return
-        norm = math.sqrt(norm)
-        for k in range(width):
-            z[k] += acc[k] / norm
+        sums = [sum(col) for col in zip(*rows, strict=False)]  # the rows are all one length
+        if sums[1] <= 0.0:
+            return
+        norm = math.sqrt(sums[1])
+        for k in range(len(z)):
+            z[k] += sums[k + 2] / norm
 
     def probabilities(self, text: str) -> dict[str, float]:
         """The probability of each label for ``text``."""
         text = text[:MAX_CHARS].lower()
         z = list(self.intercept)
-        self._add(z, word_ngrams(text), self.tables["word"])
+        self._add(z, word_ngrams(text), "word")
         if self.tables["char"]:
-            self._add(z, char_ngrams(text), self.tables["char"])
+            self._add(z, char_ngrams(text), "char")
         top = max(z)
         ex = [math.exp(v - top) for v in z]
         total = sum(ex)

@@ -540,9 +540,10 @@ def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
     return out
 
 
-def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Match]) -> None:
-    """Scan ``body`` once, then score it clause by clause."""
-    targets, cues = lex.scan(body)
+def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Match],
+                scanned: tuple[list[_Match], list[tuple[_Match, _Cue]]] | None = None) -> None:
+    """Scan ``body`` once (unless ``scanned`` holds its targets and cues), then score it clause by clause."""
+    targets, cues = scanned or lex.scan(body)
     if not targets and not cues:
         return  # nothing to weigh: no need to split it into clauses
     for a, b, weight in _clauses(body, lex):
@@ -774,9 +775,11 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
     if title:
         body = title + ".\n" + body
     body = _normalize(body)
+    targets, cues = lex.scan(body)
+    if not targets and not cues:
+        return _decide(_Tally(), lex)  # nothing to weigh (a third of the quotes in news)
     tally = _Tally(may_report=bool(lex.reported_re.search(body)), may_sarcasm=bool(lex.sarcasm_re.search(body)))
-    context: dict[str, _Match] = {}
-    _score_text(body, tally, lex, context)
+    _score_text(body, tally, lex, {}, (targets, cues))
     return _decide(tally, lex)
 
 
