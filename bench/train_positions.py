@@ -46,7 +46,14 @@ C = 10.0
 CLASS_WEIGHT = "balanced"  # the classes are uneven (supports is twice neutral): cross-validated, it helps
 # How indexer.positions.combine blends the lexicon with the model: the lexicon's share, and the blended
 # probability "supports" needs (chosen with --choose: see BLENDS).
-COMBINE = {"lexicon_weight": 0.4, "supports_min": 0.35}
+# The rule, fixed before the seventh batch was scored: among the blends whose cross-validated supports precision
+# is at least PRECISION_FLOOR in every batch group (a margin over the 0.90 target: a wrong "supports" costs most),
+# the one with the best mean macro-F1 over the groups. With 943 train rows (seventh batch in) that is weight 0.4,
+# supports from 0.40 (supports P 0.948 / 0.952 / 0.966 / 0.944, mean macro-F1 0.831); the old 0.35 gave 0.900
+# on the seventh batch's rows. keep_side (the lexicon confidence from which the model may not turn its side into
+# the other side) stays off: at 0.7 it costs cross-validated macro-F1 on the two newest batches (0.809 -> 0.798,
+# 0.693 -> 0.674), the lexicon's confident sides being wrong more often there than the model's turns.
+COMBINE = {"lexicon_weight": 0.4, "supports_min": 0.40}
 
 
 def train_rows() -> list[dict]:
@@ -135,14 +142,17 @@ def cross_validate(rows: list[dict]) -> None:
 
 
 def batch_of(row: dict) -> str:
-    """Which batch a row came in (tests/fixtures/positions/README.md): the older ones, the fifth or the sixth."""
+    """Which batch a row came in (tests/fixtures/positions/README.md): the older ones, the fifth, sixth or seventh."""
     n = int(row["id"][1:])
     if row["id"].startswith("s"):
-        return "sixth" if n >= 128 else "fifth" if n >= 108 else "older"
-    return "sixth" if n >= 996 else "fifth" if n >= 841 else "older"
+        return "seventh" if n >= 144 else "sixth" if n >= 128 else "fifth" if n >= 108 else "older"
+    return "seventh" if n >= 1134 else "sixth" if n >= 996 else "fifth" if n >= 841 else "older"
 
 
-BLENDS = [(w, m) for w in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6) for m in (0.0, 0.35, 0.4, 0.45)]
+# (lexicon weight, supports_min, keep_side): keep_side is the lexicon confidence from which the model may not
+# turn the lexicon's side into the other side (1.01: it always may)
+BLENDS = [(w, m, k) for w in (0.3, 0.35, 0.4, 0.45, 0.5) for m in (0.35, 0.4, 0.45) for k in (1.01, 0.7, 0.6)]
+PRECISION_FLOOR = 0.93  # the rule: every group's supports precision at least this, then the best mean macro-F1
 
 
 def choose(rows: list[dict]) -> None:
@@ -161,16 +171,24 @@ def choose(rows: list[dict]) -> None:
     lex = [positions._score_sentences(r["title"], r["text"], None) if r.get("title") else positions.score(r["text"])
            for r in rows]
     sarcastic = [bool(positions.default_lexicon().sarcasm_re.search(model_text(r).lower())) for r in rows]
-    groups = ("older", "fifth", "sixth")
-    for weight, supports_min in [(1.0, 0.0), *BLENDS]:
+    groups = ("older", "fifth", "sixth", "seventh")
+    best: tuple[float, tuple[float, float, float]] | None = None
+    for weight, supports_min, keep_side in [(1.0, 0.0, 1.01), *BLENDS]:
+        blend = {"lexicon_weight": weight, "supports_min": supports_min, "keep_side": keep_side}
         pairs: dict[str, list[tuple[str, str]]] = {g: [] for g in groups}
         for r, res, p, sarc in zip(rows, lex, probs, sarcastic, strict=True):
             res = positions.Position(res.position, res.confidence, targets=list(res.targets), scores=dict(res.scores))
             if res.targets or res.position in ("supports", "opposes"):
-                res = positions.combine(res, p, {"lexicon_weight": weight, "supports_min": supports_min}, not sarc)
+                res = positions.combine(res, p, blend, not sarc)
             pairs[batch_of(r)].append((r["label"], res.position))
-        cells = "; ".join(f"{g} {figures(pairs[g])[0]:.3f} / {figures(pairs[g])[1]:.3f}" for g in groups)
-        print(f"lexicon weight {weight:.2f}, supports from {supports_min:.2f}: {cells}", flush=True)
+        got = {g: figures(pairs[g]) for g in groups}
+        cells = "; ".join(f"{g} {got[g][0]:.3f} / {got[g][1]:.3f}" for g in groups)
+        mean = sum(f for f, _ in got.values()) / len(groups)
+        print(f"lexicon weight {weight:.2f}, supports from {supports_min:.2f}, keep side from {keep_side:.2f}: "
+              f"{cells}; mean macro-F1 {mean:.3f}", flush=True)
+        if min(p for _, p in got.values()) >= PRECISION_FLOOR and (best is None or mean > best[0]):
+            best = (mean, (weight, supports_min, keep_side))
+    print(f"the rule picks: {best[1] if best else None} (mean macro-F1 {best[0]:.3f})" if best else "no blend passes")
 
 
 def main() -> None:

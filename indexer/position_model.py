@@ -2,7 +2,7 @@
 2-5-grams inside words, then multinomial logistic regression. Vocabulary, idf and coefficients live in
 indexer/data/position_model.json, written by ``python bench/train_positions.py`` from the labelled set's
 train files (scikit-learn is needed there only). Nothing is downloaded; scoring a quote is a tokenizer and
-dictionary look-ups. The lexicon (indexer.positions) decides first; this model speaks where it finds nothing.
+dictionary look-ups. indexer.positions.combine blends it with the lexicon's evidence.
 """
 
 from __future__ import annotations

@@ -37,6 +37,9 @@ MAX_STATEMENT_CHARS = 20_000
 CLOSE_CHARS = 30
 # A clause that starts with one of these verbs is an imperative: "Refuse the test." urges it.
 _IMPERATIVE = re.compile(r"(?:opt|refuse|boycott|keep|skip|sit|take|pull|say no)\b(?!-)")
+# ... unless a noun follows it: "Boycott organizers say ...", "opt-out forms are due" name things, not commands
+_NOUN_AFTER = re.compile(r"[\s-]+(?:organi[sz]ers?|supporters?|movement|leaders?|advocates?|activists?|campaigns?"
+                         r"|groups?|rates?|numbers|figures|efforts?|forms?|letters?|crowd|rally|season)\b")
 _COPULA = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+|so\s+|very\s+|just\s+|a\s+|an\s+)?$")
 # "Send the refusal letter", "have your child take the test": an imperative verb just before a target
 _IMPERATIVE_VERB = re.compile(r"(?:send|sign|download|return|fill out|join|have|let|make sure|get|bring|hand in)\b")
@@ -686,7 +689,7 @@ def _bare_targets(clause: str, targets: list[_Match], used: set[int], evaluated:
             tally.add(_flip(position) if sarcastic else position, weight, f"imperative: don't {t.text}")
             continue
         verb = _IMPERATIVE_VERB.match(clause, lead)
-        if not used and ((t.start <= lead and _IMPERATIVE.match(t.text))
+        if not used and ((t.start <= lead and _IMPERATIVE.match(t.text) and not _NOUN_AFTER.match(clause, t.end))
                          or (verb and info.bare == "topic" and t.start - verb.end() <= CLOSE_CHARS)):
             position = "supports" if info.polarity > 0 else "opposes"
             tally.add(_flip(position) if sarcastic else position, weight, f"imperative: {t.text}")
@@ -846,6 +849,8 @@ def combine(res: Position, probs: dict[str, float], weights: dict[str, float], s
         return res  # the lexicon found words that take no side: they stand
     if label == res.position:
         return res
+    if label in _SIDES and res.position in _SIDES and res.confidence >= weights.get("keep_side", 1.01):
+        return res  # a clear cue is not turned into the other side by word counts
     res.notes.append(f"model: {label} {probs[label]:.2f} (lexicon: {res.position} {res.confidence:.2f})")
     res.position = label
     res.confidence = round(min(0.8, blended[label]), 2)  # a learned guess is worth less than a clear cue

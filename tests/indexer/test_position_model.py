@@ -115,3 +115,10 @@ def test_lexicon_weight_one_is_the_lexicon_alone():
 def test_without_a_model_file_the_lexicon_decides(monkeypatch):
     monkeypatch.setattr(pm, "default_model", lambda: None)
     assert score_quote("The state tests keep coming.").position in ("neutral", "none")
+
+
+def test_keep_side_stops_the_model_turning_a_clear_cue_into_the_other_side():
+    sure = {"supports": 0.02, "opposes": 0.95, "neutral": 0.02, "none": 0.01}
+    kept = combine(_lexicon("supports", confidence=0.8), sure, {**BLEND, "keep_side": 0.7})
+    assert kept.position == "supports" and not kept.notes
+    assert combine(_lexicon("supports", confidence=0.6), sure, {**BLEND, "keep_side": 0.7}).position == "opposes"

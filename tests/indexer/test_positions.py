@@ -45,9 +45,10 @@ def test_each_nuance(text, expected):
 
 
 def test_negation_flips_and_double_negation_cancels():
-    assert score_quote("We support opting out.").position == "supports"
-    assert score_quote("We do not support opting out.").position == "opposes"
-    assert score_quote("I told parents not to opt out.").position == "opposes"
+    # the lexicon's rules (the model reads word counts, which know no negation scope)
+    assert score_quote("We support opting out.", use_model=False).position == "supports"
+    assert score_quote("We do not support opting out.", use_model=False).position == "opposes"
+    assert score_quote("I told parents not to opt out.", use_model=False).position == "opposes"
 
 
 def test_reported_speech_is_not_the_speakers_position():
@@ -152,3 +153,14 @@ def test_labelled_set_size_and_fixed_split():
             seen[row["text"]] = part
             counts[kind] += 1
     assert counts["quotes"] >= 300 and counts["statements"] >= 60
+
+
+def test_a_target_word_before_a_noun_is_no_command():
+    # "Boycott the exam." urges it; "Boycott organizers say ..." only names them
+    assert score_quote("Boycott the exam.", use_model=False).position == "supports"
+    named = score_quote("Boycott organizers describe the turnout as large.", use_model=False)
+    assert not any(c.startswith("imperative") for c in named.cues)
+
+
+def test_honestly_is_no_praise():
+    assert "honest" not in score_quote("Our board is split on opting out, and honestly, so am I.", use_model=False).cues
