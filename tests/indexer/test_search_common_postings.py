@@ -38,19 +38,39 @@ def data(sample_archive, tmp_path):
     return copy
 
 
-def test_common_postings_equal_decoded_postings(data, monkeypatch):
-    monkeypatch.setattr(wb, "_COMMON_MIN_DF", 2)
-    before = _results(data)
+def _check_copies(data):
     backend = wb.WhooshBackend(data / "index")
-    backend.warm()
     assert list((data / "index").glob(".common-documents-*.bin"))
     with backend.session() as session:
         for name in (DOCS, QUOTES):
             collection = session.collection(name)
             terms = collection._cache()["common"]["terms"]
             assert terms  # words in two documents or more exist in the sample archive
+            assert set(terms) == set(collection._common_terms())  # every common word, none lost with a helper
             for fieldname, text in terms:
                 assert collection._common_postings((fieldname, text)) == wb._postings(collection.reader, fieldname, text)
+    assert not list((data / "index").glob(".common-*.tmp*")) and not list((data / "index").glob(".common-*.terms"))
+
+
+@pytest.mark.parametrize("helper", [True, False], ids=["with a forked helper", "alone"])
+def test_common_postings_equal_decoded_postings(data, monkeypatch, helper):
+    monkeypatch.setattr(wb, "_COMMON_MIN_DF", 2)
+    before = _results(data)
+    wb.WhooshBackend(data / "index").warm(helper=helper)
+    _check_copies(data)
+    assert _results(data) == before
+
+
+def test_a_failed_helper_leaves_its_share_to_the_parent(data, monkeypatch):
+    monkeypatch.setattr(wb, "_COMMON_MIN_DF", 2)
+    before = _results(data)
+
+    def broken(self, part, parts):
+        raise OSError("disk gone")  # in the forked helper only: the parent writes its own part directly
+
+    monkeypatch.setattr(wb._Collection, "common_share", broken)
+    wb.WhooshBackend(data / "index").warm(helper=True)
+    _check_copies(data)
     assert _results(data) == before
 
 
