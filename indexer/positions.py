@@ -780,7 +780,7 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
     body = _normalize(body)
     targets, cues = lex.scan(body)
     if not targets and not cues:
-        return _decide(_Tally(), lex)  # nothing to weigh (a third of the quotes in news)
+        return _decide(_Tally(), lex)  # nothing to weigh (a third of bench/tagging.py's quotes)
     tally = _Tally(may_report=bool(lex.reported_re.search(body)), may_sarcasm=bool(lex.sarcasm_re.search(body)))
     _score_text(body, tally, lex, {}, (targets, cues))
     return _decide(tally, lex)
@@ -826,10 +826,11 @@ def combine(res: Position, probs: dict[str, float], weights: dict[str, float], s
     The lexicon counts as a distribution too: its confidence on its own label, the rest shared by the others.
     ``weights["lexicon_weight"]`` is its share of the blend (the model has the rest); the blended label wins,
     except that "supports" needs at least ``weights["supports_min"]`` (a wrong "supports" costs most: below
-    it the result is neutral or none), the
-    model may not take a side the lexicon did not when ``sides`` is false (sarcasm), and words that take no
-    side ("up to parents", "both sides") keep a lexicon neutral. Both weights were chosen by cross-validation
-    on the train files (bench/train_positions.py --choose). When the label changes, the evidence says so."""
+    it the result is neutral or none), the model may not take a side the lexicon did not when ``sides`` is
+    false (sarcasm), words that take no side ("up to parents", "both sides") keep a lexicon neutral, and with
+    ``weights["keep_side"]`` a lexicon side of at least that confidence is not turned into the other side.
+    The weights were chosen by cross-validation on the train files (bench/train_positions.py --choose).
+    When the label changes, the evidence says so."""
     if not probs:
         return res
     lexicon_weight = weights.get("lexicon_weight", 1.0)
