@@ -52,24 +52,17 @@ def _check_copies(data):
     assert not list((data / "index").glob(".common-*.tmp*")) and not list((data / "index").glob(".common-*.terms"))
 
 
-@pytest.mark.parametrize("helper", [True, False], ids=["with a forked helper", "alone"])
+def _broken_share(self, part, parts):
+    raise OSError("disk gone")  # in the forked helper: the parent must write that share itself
+
+
+@pytest.mark.parametrize("helper", ["forked", "none", "failing"])
 def test_common_postings_equal_decoded_postings(data, monkeypatch, helper):
     monkeypatch.setattr(wb, "_COMMON_MIN_DF", 2)
     before = _results(data)
-    wb.WhooshBackend(data / "index").warm(helper=helper)
-    _check_copies(data)
-    assert _results(data) == before
-
-
-def test_a_failed_helper_leaves_its_share_to_the_parent(data, monkeypatch):
-    monkeypatch.setattr(wb, "_COMMON_MIN_DF", 2)
-    before = _results(data)
-
-    def broken(self, part, parts):
-        raise OSError("disk gone")  # in the forked helper only: the parent writes its own part directly
-
-    monkeypatch.setattr(wb._Collection, "common_share", broken)
-    wb.WhooshBackend(data / "index").warm(helper=True)
+    if helper == "failing":
+        monkeypatch.setattr(wb._Collection, "common_share", _broken_share)
+    wb.WhooshBackend(data / "index").warm(helper=helper != "none")
     _check_copies(data)
     assert _results(data) == before
 
