@@ -380,11 +380,12 @@ class WhooshBackend:
             docs = session.collection(DOCS)
             if not docs.common_pending():
                 helper = False  # nothing big left: not worth a process
-            child = _fork(_warm_helper, self) if helper else None
+            terms = docs.common_terms() if helper else None  # counted once, for both processes
+            child = _fork(_warm_helper, self, terms) if helper else None
             docs.facet_postings()
             for fieldname in _FREE_TEXT[DOCS]:
                 docs.field_lengths(fieldname)
-            docs.write_common_postings(share=(0, 2) if child else None, helper=child)
+            docs.write_common_postings(share=(0, 2) if child else None, helper=child, terms=terms)
             if child is None or not _joined(child):
                 _warm_collection(session.collection(QUOTES))
 
@@ -408,11 +409,11 @@ def _warm_collection(collection: _Collection) -> None:
     collection.write_common_postings()
 
 
-def _warm_helper(backend: WhooshBackend, share_path: Any) -> None:
+def _warm_helper(backend: WhooshBackend, terms: list[tuple[str, str]], share_path: Any) -> None:
     """In the forked helper: the second half of the documents' common postings, then the quotes index. It
     opens the index anew: files inherited over fork share their read offsets with the parent's."""
     with backend.session() as session:
-        share_path.value = str(session.collection(DOCS).common_share(1, 2)).encode()
+        share_path.value = str(session.collection(DOCS).common_share(1, 2, terms)).encode()
         _warm_collection(session.collection(QUOTES))
 
 
@@ -808,7 +809,8 @@ class _Collection:
         folder = Path(self.ix.storage.folder).parent
         return not (done is not None and done.get("min_df") == _COMMON_MIN_DF and (folder / done["file"]).exists())
 
-    def _common_terms(self) -> list[tuple[str, str]]:
+    def common_terms(self) -> list[tuple[str, str]]:
+        """The (field, word) pairs whose postings the flat copy holds, in a fixed order."""
         return [(fieldname, word) for fieldname in _FREE_TEXT[self.name] if fieldname in self.schema.names()
                 for word in _common_words(self.reader, fieldname, _COMMON_MIN_DF)]
 
@@ -825,28 +827,29 @@ class _Collection:
                 offset += 12 * len(ids)
         return where
 
-    def common_share(self, part: int, parts: int) -> Path:
-        """A helper's share of the common postings (every ``parts``-th term from ``part``), written to a
-        file beside the index with its table; the file's path."""
+    def common_share(self, part: int, parts: int, terms: list[tuple[str, str]]) -> Path:
+        """A helper's share of the common postings (every ``parts``-th of ``terms`` from ``part``), written to
+        a file beside the index with its table; the file's path."""
         folder = Path(self.ix.storage.folder).parent
         path = folder / f".common-{self.name}-part{part}-{os.getpid()}.tmp"
-        where = self._write_postings(path, self._common_terms()[part::parts])
+        where = self._write_postings(path, terms[part::parts])
         with open(path.with_suffix(".terms"), "wb") as fh:
             pickle.dump(where, fh, protocol=pickle.HIGHEST_PROTOCOL)
         return path
 
-    def write_common_postings(self, share: tuple[int, int] | None = None, helper: Any = None) -> None:
+    def write_common_postings(self, share: tuple[int, int] | None = None, helper: Any = None,
+                              terms: list[tuple[str, str]] | None = None) -> None:
         """Write the postings (numbers and weights) of the free-text words in at least
         ``_COMMON_MIN_DF`` documents to a flat file beside the index, named in the cache of this version.
         With ``share`` (part, parts) this process writes its part and appends what ``helper`` (a forked
         process running ``common_share`` for the other part) wrote; if the helper failed, it does that
-        part too."""
+        part too. ``terms``: ``common_terms()`` when the caller counted them already."""
         if not self.common_pending():
             return
         cache = self._cache()
         folder = Path(self.ix.storage.folder).parent
         name = f".common-{self.name}-{os.getpid()}-{abs(hash(cache['key'])):x}.bin"
-        every = self._common_terms()
+        every = terms if terms is not None else self.common_terms()
         part, parts = share or (0, 1)
         try:
             terms = self._write_postings(folder / f"{name}.tmp", every[part::parts])
