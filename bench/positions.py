@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from indexer.evaluation import class_figures  # noqa: E402
 from indexer.position_model import default_model  # noqa: E402
 from indexer.positions import default_lexicon, score_quote, score_statement  # noqa: E402
 
@@ -39,15 +40,11 @@ def report(name: str, pairs: list[tuple[str, str]]) -> dict[str, float]:
     f1s = []
     print(f"{name}: {len(pairs)} items")
     for c in CLASSES:
-        tp = sum(1 for g, p in pairs if g == c and p == c)
-        fp = sum(1 for g, p in pairs if g != c and p == c)
-        fn = sum(1 for g, p in pairs if g == c and p != c)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
-        f1s.append(f1)
-        out[c] = prec
-        print(f"  {c:9s} P {prec:.3f}  R {rec:.3f}  F1 {f1:.3f}  (gold {tp + fn}, predicted {tp + fp})")
+        f = class_figures(pairs, c)
+        f1s.append(f["f1"])
+        out[c] = f["precision"]
+        print(f"  {c:9s} P {f['precision']:.3f}  R {f['recall']:.3f}  F1 {f['f1']:.3f}  "
+              f"(gold {f['gold']}, predicted {f['predicted']})")
     macro = sum(f1s) / len(f1s)
     acc = sum(1 for g, p in pairs if g == p) / len(pairs)
     print(f"  macro-F1 {macro:.3f}  accuracy (4 labels) {acc:.3f}")

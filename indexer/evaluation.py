@@ -143,18 +143,20 @@ def _score_speaker_org(fx: dict[str, Any], gq: dict[str, Any], q: Any, score: Sc
 POSITION_CLASSES = ("supports", "opposes", "neutral")
 
 
+def class_figures(pairs: list[tuple[str, str]], c: str) -> dict[str, float]:
+    """Counts (gold, predicted), precision, recall and F1 of class ``c`` over (gold, predicted) labels."""
+    tp = sum(1 for g, p in pairs if g == c and p == c)
+    fp = sum(1 for g, p in pairs if g != c and p == c)
+    fn = sum(1 for g, p in pairs if g == c and p != c)
+    prec = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    return {"gold": tp + fn, "predicted": tp + fp, "precision": prec, "recall": rec,
+            "f1": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
+
+
 def position_figures(pairs: list[tuple[str, str]]) -> dict[str, float]:
     """Macro-F1 over supports/opposes/neutral and supports precision, from (gold, predicted) labels; a gold
     'none' counts as a miss for whatever class was guessed."""
-    f1s, out = [], {}
-    for c in POSITION_CLASSES:
-        tp = sum(1 for g, p in pairs if g == c and p == c)
-        fp = sum(1 for g, p in pairs if g != c and p == c)
-        fn = sum(1 for g, p in pairs if g == c and p != c)
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        rec = tp / (tp + fn) if tp + fn else 0.0
-        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-        if c == "supports":
-            out["supports_precision"] = prec
-    out["macro_f1"] = sum(f1s) / len(f1s)
-    return out
+    per = {c: class_figures(pairs, c) for c in POSITION_CLASSES}
+    return {"supports_precision": per["supports"]["precision"],
+            "macro_f1": sum(f["f1"] for f in per.values()) / len(per)}
