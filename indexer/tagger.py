@@ -33,6 +33,7 @@ UNTRACKED_KINDS = {"media"}  # press outlets are named in the news but take no p
 IMPLIED_KINDS = {"union", "advocacy", "agency", "consortium", "district"}
 # Roles that speak for an organization; a teacher or a parent does not stand for their district.
 _NOT_REPRESENTATIVE = re.compile(r"\b(teacher|parent|student|member|mother|father|organizer)\b", re.IGNORECASE)
+_DROP_LOWER = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")
 _CAPS_LINE = 0.7  # share of capital letters above which a line is a shouted headline
 
 
@@ -57,6 +58,10 @@ def _shouted(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     line = text[line_start: line_end if line_end >= 0 else len(text)]
+    # Exact shortcut for ordinary prose: ASCII lower-case letters are letters but never capitals, so a line
+    # in which they are 30% of the characters cannot be more than 70% capitals.
+    if len(line) - len(line.translate(_DROP_LOWER)) >= len(line) * (1 - _CAPS_LINE):
+        return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) > 12 and sum(c.isupper() for c in letters) / len(letters) > _CAPS_LINE
 
