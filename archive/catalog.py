@@ -258,8 +258,9 @@ class Catalog:
         return [Capture(**{k: r[k] for k in r.keys()}) for r in rows]
 
     def set_tags(self, conn: sqlite3.Connection, doc_id: str, tags: dict[str, Iterable[str]],
-                 quotes: list[Quote], gazetteer_version: str, indexed_version: int | None = None) -> None:
-        """Replace a document's annotations and quotes in one go."""
+                 quotes: list[Quote], gazetteer_version: str, unindexed: bool = False) -> None:
+        """Replace a document's annotations and quotes in one go; ``unindexed``: its index entry is now out
+        of date (marked in the same transaction, so a run killed before the index commits redoes it)."""
         conn.execute("DELETE FROM annotations WHERE document_id = ?", (doc_id,))
         conn.execute("DELETE FROM quotes WHERE document_id = ?", (doc_id,))
         conn.executemany(
@@ -273,6 +274,8 @@ class Catalog:
              for i, q in enumerate(quotes)],
         )
         conn.execute("UPDATE documents SET tagged_with = ? WHERE id = ?", (gazetteer_version, doc_id))
+        if unindexed:
+            conn.execute("UPDATE documents SET indexed_version = 0 WHERE id = ?", (doc_id,))
 
     def tags(self, doc_id: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {"organization": [], "state": [], "test": []}
@@ -326,6 +329,13 @@ class Catalog:
     def untagged_ids(self) -> list[str]:
         """Documents never tagged (or whose text changed since they were tagged), in archive order."""
         return [r[0] for r in self.conn.execute("SELECT id FROM documents WHERE tagged_with IS NULL ORDER BY rowid")]
+
+    def stale_tagged_ids(self, gazetteer_version: str) -> list[str]:
+        """Documents tagged with another gazetteer than ``gazetteer_version``, in archive order (imported
+        annotations are kept as exported)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE tagged_with IS NOT NULL AND tagged_with NOT IN (?, 'imported')"
+            " ORDER BY rowid", (gazetteer_version,))]
 
     def unindexed_ids(self) -> list[str]:
         """Documents whose current version is not in the search index yet, in archive order."""
@@ -511,12 +521,14 @@ class Catalog:
 
     def set_positions(self, conn: sqlite3.Connection, doc_id: str, position: str | None,
                       evidence: dict[str, Any] | None, quotes: list[tuple[str | None, dict[str, Any] | None]],
-                      version: str) -> None:
+                      version: str, unindexed: bool = True) -> None:
         """Store a document's position (statements; None otherwise) and its quotes' positions, by quote order.
-        The document is marked for re-indexing: the search index carries the positions."""
+        The document is marked for re-indexing (the search index carries the positions) unless ``unindexed``
+        is False: the caller knows its index entry holds these positions already."""
         conn.execute(
-            "UPDATE documents SET position = ?, position_evidence = ?, positioned_with = ?, indexed_version = 0"
-            " WHERE id = ?", (position, _json_dumps_or_none(evidence), version, doc_id))
+            "UPDATE documents SET position = ?, position_evidence = ?, positioned_with = ?"
+            + (", indexed_version = 0" if unindexed else "") + " WHERE id = ?",
+            (position, _json_dumps_or_none(evidence), version, doc_id))
         conn.executemany(
             "UPDATE quotes SET position = ?, position_evidence = ? WHERE document_id = ? AND seq = ?",
             [(p, _json_dumps_or_none(e), doc_id, i) for i, (p, e) in enumerate(quotes)])

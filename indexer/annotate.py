@@ -31,10 +31,11 @@ def document_position(title: str | None, text: str, kind: str) -> tuple[str | No
 
 
 def store_positions(catalog: Any, conn: Any, doc_id: str, doc_position: tuple[str | None, dict[str, Any] | None],
-                    quotes: list[Quote]) -> None:
-    """Write positions computed by annotate() and document_position() to the catalog."""
+                    quotes: list[Quote], unindexed: bool = True) -> None:
+    """Write positions computed by annotate() and document_position() to the catalog (``unindexed``: and
+    mark the document for re-indexing)."""
     catalog.set_positions(conn, doc_id, doc_position[0], doc_position[1],
-                          [(q.position, q.position_evidence) for q in quotes], positions.lexicon_version())
+                          [(q.position, q.position_evidence) for q in quotes], positions.lexicon_version(), unindexed)
 
 
 def rescore_positions(catalog: Any, batch: int = 500) -> int:

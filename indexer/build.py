@@ -85,6 +85,10 @@ class Job:
     tag: bool
     position: bool
     index: bool
+    # Tagged with another gazetteer: tagged again, and written to the index only if what the index holds of
+    # its annotations changed (a gazetteer edit changes the tags of few documents; rewriting only those is
+    # what makes re-tagging a whole archive affordable).
+    retag: bool = False
 
 
 @dataclass
@@ -95,6 +99,14 @@ class Outcome:
     quotes: list[Any] = field(default_factory=list)
     doc_position: tuple[str | None, dict[str, Any] | None] | None = None  # set when tagged or positioned
     indexed: bool = False
+    changed: bool = False  # re-tagged, and what the index holds of its annotations changed
+
+
+def index_view(doc: Any) -> tuple[Any, ...]:
+    """What the search index holds of a document's annotations (every annotation document_fields and
+    quote_fields read): a re-tagged document with the same view keeps its index entry."""
+    return (list(doc.organizations), list(doc.states), list(doc.tests), doc.position,
+            [(q.text, q.speaker, q.speaker_role, q.speaker_org, q.position) for q in doc.quotes])
 
 
 def process(catalog: Catalog, job: Job) -> tuple[Outcome | None, Any]:
@@ -102,7 +114,8 @@ def process(catalog: Catalog, job: Job) -> tuple[Outcome | None, Any]:
     row = catalog.document_row(job.doc_id)
     if row is None:  # deleted meanwhile
         return None, None
-    doc = catalog.to_document(row, with_annotations=job.index or job.position)
+    doc = catalog.to_document(row, with_annotations=job.index or job.position or job.retag)
+    before = index_view(doc) if job.retag else None
     outcome = Outcome(job.doc_id, row["version"])
     if job.tag:
         tags, quotes = annotate(row["title"], row["text"], row["published"], row["source_organization"], row["kind"])
@@ -117,8 +130,9 @@ def process(catalog: Catalog, job: Job) -> tuple[Outcome | None, Any]:
     if job.tag or job.position:
         outcome.doc_position = document_position(row["title"], row["text"], row["kind"])
         doc.position = outcome.doc_position[0]
-    outcome.indexed = job.index
-    return outcome, doc if job.index else None
+    outcome.changed = before is not None and index_view(doc) != before
+    outcome.indexed = job.index or outcome.changed
+    return outcome, doc if outcome.indexed else None
 
 
 def _preload() -> None:
@@ -174,26 +188,13 @@ def _store(catalog: Catalog, outcomes: list[Outcome], gazetteer: str) -> None:
     with catalog.transaction() as conn:
         for o in outcomes:
             if o.tags is not None:
-                catalog.set_tags(conn, o.doc_id, o.tags, o.quotes, gazetteer)
+                catalog.set_tags(conn, o.doc_id, o.tags, o.quotes, gazetteer, unindexed=o.indexed)
             if o.doc_position is not None:
-                store_positions(catalog, conn, o.doc_id, o.doc_position, o.quotes)
+                # A re-tagged document whose index entry stays as it is is not marked for re-indexing.
+                store_positions(catalog, conn, o.doc_id, o.doc_position, o.quotes, unindexed=o.indexed)
 
 
 # -- the run ------------------------------------------------------------------------------------------------
-
-def tag_documents(archive: Archive, retag: bool = False, progress: Callable[[int, int], None] | None = None) -> int:
-    """Tag documents never tagged (or all of them with ``retag``) and store tags, quotes and positions
-    (without writing the search index: `optout index` does that)."""
-    catalog = archive.catalog
-    version = gazetteer_version()
-    ids = catalog.all_ids() if retag else catalog.untagged_ids()
-    for start in range(0, len(ids), BATCH):
-        outcomes = [process(catalog, Job(i, True, False, False))[0] for i in ids[start:start + BATCH]]
-        _store(catalog, [o for o in outcomes if o], version)
-        if progress:
-            progress(min(start + BATCH, len(ids)), len(ids))
-    return len(ids)
-
 
 def build_index(archive: Archive, rebuild: bool = False, timeout: float = 0.0,
                 progress: Callable[[str, int, int], None] | None = None, workers: int | None = None) -> IndexReport:
@@ -268,15 +269,18 @@ class _Run:
     def _jobs(self) -> list[Job]:
         catalog = self.catalog
         tag = set(catalog.untagged_ids())
-        position = set(catalog.position_pending(self.lexicon)) - tag
+        stale = set(catalog.stale_tagged_ids(self.gazetteer)) - tag
+        position = set(catalog.position_pending(self.lexicon)) - tag - stale
         listings = catalog.listing_ids()  # listing and home pages stay in the catalog, never in the index
         unindexed = set(catalog.unindexed_ids())
         jobs = []
         for doc_id in catalog.all_ids():
-            t, p = doc_id in tag, doc_id in position
-            i = (t or p or doc_id in unindexed) and doc_id not in listings
+            r = doc_id in stale
+            t, p = doc_id in tag or r, doc_id in position
+            listed = doc_id in listings
+            i = (doc_id in tag or p or doc_id in unindexed) and not listed
             if t or p or i:
-                jobs.append(Job(doc_id, t, p, i))
+                jobs.append(Job(doc_id, t, p, i, retag=r and not listed))
         return jobs
 
     def _tick(self, outcomes: list[Outcome], done: int, total: int) -> None:

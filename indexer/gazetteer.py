@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -16,6 +17,9 @@ LEVELS = {"national", "state", "local"}
 TEST_KINDS = {"summative", "consortium", "end_of_course", "interim", "readiness", "national", "college_admission",
               "graduation", "alternate", "language_proficiency"}
 FILES = ("organizations.toml", "people.toml", "states.toml", "tests.toml")
+# A folder with the four files, read instead of the packaged ones: a maintainer tries an edit on a copy
+# (then `optout index` re-tags what the edit changes) without touching the installed package.
+ENV = "OPTOUT_GAZETTEER"
 
 
 class GazetteerError(ValueError):
@@ -154,11 +158,27 @@ def _known(check: _Checker, i: int, entry: dict[str, Any], allowed: set[str]) ->
             check.fail(i, entry, f"unknown key {key!r}")
 
 
-def _load_toml(directory: Path | None, name: str) -> tuple[str, dict[str, Any]]:
+def _folder(directory: Path | None) -> Path | None:
+    """``directory``, else the folder $OPTOUT_GAZETTEER names, else None (the packaged files)."""
+    if directory is None and os.environ.get(ENV):
+        return Path(os.environ[ENV]).expanduser()
+    return directory
+
+
+def _read(directory: Path | None, name: str, binary: bool = False) -> Any:
+    directory = _folder(directory)
     if directory is None:
-        text = resources.files("indexer").joinpath(f"data/{name}").read_text(encoding="utf-8")
-    else:
-        text = (directory / name).read_text(encoding="utf-8")
+        source = resources.files("indexer").joinpath(f"data/{name}")
+        return source.read_bytes() if binary else source.read_text(encoding="utf-8")
+    try:
+        return (directory / name).read_bytes() if binary else (directory / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise GazetteerError(f"{directory / name}: cannot read the gazetteer file: {reason}") from None
+
+
+def _load_toml(directory: Path | None, name: str) -> tuple[str, dict[str, Any]]:
+    text = _read(directory, name)
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -170,10 +190,7 @@ def version(directory: Path | None = None) -> str:
     parsing them (caches and `optout index` key on it)."""
     digest = hashlib.sha1()
     for name in FILES:
-        if directory is None:
-            digest.update(resources.files("indexer").joinpath(f"data/{name}").read_bytes())
-        else:
-            digest.update((directory / name).read_bytes())
+        digest.update(_read(directory, name, binary=True))
     return digest.hexdigest()[:12]
 
 
@@ -287,7 +304,8 @@ def _tests(text: str, data: dict[str, Any], states: dict[str, State]) -> dict[st
 
 
 def load(directory: Path | None = None) -> Gazetteer:
-    """Read and validate the four gazetteer files (the packaged ones unless ``directory`` is given)."""
+    """Read and validate the four gazetteer files (the packaged ones unless ``directory`` or
+    $OPTOUT_GAZETTEER names a folder)."""
     digest = hashlib.sha1()
     texts = {}
     for name in FILES:
