@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,11 @@ MODEL = Path(__file__).parent / "data" / "position_model.json"
 LABELS = ("supports", "opposes", "neutral", "none")
 MAX_CHARS = 3_000  # a statement is read on its title and first part
 
-# scikit-learn's defaults for TfidfVectorizer: words of two or more word characters; runs of white space
-_WORD = re.compile(r"(?u)\b\w\w+\b")
+# scikit-learn's defaults for TfidfVectorizer: words of two or more word characters, r"(?u)\b\w\w+\b" (the
+# maximal runs of two or more: without the \b the engine skips non-word characters in C); runs of white space
+_WORD = re.compile(r"\w\w+")
 _SPACE = re.compile(r"\s\s+")
+_MORE_THAN_ONCE = (1).__lt__  # count > 1, called in C by map
 
 
 class ModelError(ValueError):
@@ -84,33 +87,34 @@ class LinearModel:
         return cls.from_dict(data, str(path))
 
     def _scaled(self, name: str) -> dict[str, tuple[float, ...]]:
-        """Per gram seen once: (idf, idf squared, idf x each label's coefficient), so that summing a text's
-        known grams is ``map`` and ``zip`` in C rather than a Python loop over grams and labels."""
+        """Per gram seen once: (idf squared, idf x each label's coefficient), so that summing a text's known
+        grams is ``map`` and ``zip`` in C rather than a Python loop over grams and labels."""
         cached = self._scaled_tables.get(name)
         if cached is None:
             cached = self._scaled_tables[name] = {
-                g: (row[0], row[0] * row[0], *(row[0] * c for c in row[1:])) for g, row in self.tables[name].items()}
+                g: (row[0] * row[0], *(row[0] * c for c in row[1:])) for g, row in self.tables[name].items()}
         return cached
 
     def _add(self, z: list[float], grams: list[str], name: str) -> None:
-        counts = Counter(grams)
         scaled = self._scaled(name)
-        rows = [r for r in map(scaled.get, counts) if r is not None]
-        if len(counts) < len(grams):
-            for g, c in counts.items():
-                r = scaled.get(g) if c > 1 else None
-                if r is not None:
-                    # a gram seen c times weighs f = (1 + log c) x idf (sublinear tf): add (f - 1) times its row
-                    f = 1.0 + math.log(c)
-                    rows.append((0.0, (f * f - 1.0) * r[1], *((f - 1.0) * x for x in r[2:])))
+        distinct = dict.fromkeys(grams)  # first seen first, as Counter(grams) orders them
+        rows = list(filter(None, map(scaled.get, distinct)))  # the known grams' rows (a row is a non-empty tuple)
         if not rows:
             return
-        sums = [sum(col) for col in zip(*rows, strict=False)]  # the rows are all one length
-        if sums[1] <= 0.0:
+        if len(distinct) < len(grams):  # some gram repeats: only then count them
+            counts = Counter(grams)
+            for g in compress(counts, map(_MORE_THAN_ONCE, counts.values())):
+                r = scaled.get(g)
+                if r is not None:
+                    # seen c times, a gram weighs f = (1 + log c) x idf (sublinear tf): add (f - 1) x its row
+                    f = 1.0 + math.log(counts[g])
+                    rows.append(((f * f - 1.0) * r[0], *((f - 1.0) * x for x in r[1:])))
+        sums = list(map(sum, zip(*rows, strict=False)))  # the rows are all one length
+        if sums[0] <= 0.0:
             return
-        norm = math.sqrt(sums[1])
+        norm = math.sqrt(sums[0])
         for k in range(len(z)):
-            z[k] += sums[k + 2] / norm
+            z[k] += sums[k + 1] / norm
 
     def probabilities(self, text: str) -> dict[str, float]:
         """The probability of each label for ``text``."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -44,9 +45,14 @@ _COPULA = re.compile(r"\b(?:is|are|was|were|be|been)\s+(?:\w+ly\s+|so\s+|very\s+
 # "Send the refusal letter", "have your child take the test": an imperative verb just before a target
 _IMPERATIVE_VERB = re.compile(r"(?:send|sign|download|return|fill out|join|have|let|make sure|get|bring|hand in)\b")
 _LEAD = re.compile(r"[\s\"'(,.!?-]*(?:(?:please|just|so|now|and|then|yes|simply),? )?")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
-_MAY_SPLIT = re.compile(r"[.!?;:\n\u2013\u2014]|\s-\s")
-_CLAUSE_SPLIT = re.compile(r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+")
+# Sentence and clause breaks, as r"(?<=[.!?])\s+|\n+" and r"(?<=[.!?;:])\s+|\n+|\s+[-\u2013\u2014]\s+" would find
+# them; every alternative starts with a white space character, written first so that the regex engine skips
+# the other characters in C instead of trying the whole expression at every position (half the time).
+_SENTENCE = re.compile(r"\s(?:(?<=[.!?]\s)\s*|(?<=\n)\n*)")
+_CLAUSE_SPLIT = re.compile(r"\s(?:(?<=[.!?;:]\s)\s*|(?<=\n)\n*|\s*[-\u2013\u2014]\s+)")
+# Whether a text may split into clauses at all (r"[.!?;:\n\u2013\u2014]|\s-\s"), in two cheap searches
+_MAY_SPLIT = re.compile(r"[.!?;:\n\u2013\u2014]")
+_SPACED_DASH = re.compile(r"\s-\s")
 # A sanction ruled out just before it is named: "no school should lose", "teachers will not face ..."
 _DENIED = re.compile(r"(?:\b(?:no|never)\b[^.;,]{0,40}?\b(?:should|will|shall|must|would|can|may)"
                      r"|\b(?:should|will|shall|must|would|can|may)(?: not|n't| never)"
@@ -229,18 +235,23 @@ class Lexicon:
                                        + r")\b[^,;.]{3,120},")
         self.condition_w = float(con.get("condition_weight", 0.3))
         self.contrast_re = re.compile(r"\b(?:" + self._compile("contrast", con.get("after")) + r")\b")
+        # Plain contrast words are in a sentence only if they are in the text: _clauses searches it once
+        plain = all(re.fullmatch(r"[\w' ]+", p) for p in con.get("after"))
+        self._contrast = _AtWords(f"(?:{self._compile('contrast', con.get('after'))})\\b") if plain else None
         self.subordinate_re = re.compile(r"^\W*(?:" + self._compile("contrast", con.get("subordinate")) + r")\b")
         self.after_w = float(con.get("after_weight", 1.4))
         self.before_w = float(con.get("before_weight", 0.6))
         self.sub_w = float(con.get("subordinate_weight", 0.6))
         rep = data.get("reported") or {}
         self._check_keys("reported", rep, {"patterns", "factor", "neutral"})
-        self.reported_re = re.compile(r"\b(?:" + self._compile("reported", rep.get("patterns")) + r")")
+        self._reported = _AtWords(self._compile("reported", rep.get("patterns")))
+        self.reported_re = self._reported.pattern
         self.reported_factor = float(rep.get("factor", 0.25))
         self.reported_neutral = float(rep.get("neutral", 0.8))
         sar = data.get("sarcasm") or {}
         self._check_keys("sarcasm", sar, {"patterns", "max_confidence"})
-        self.sarcasm_re = re.compile(r"\b(?:" + self._compile("sarcasm", sar.get("patterns")) + r")")
+        self._sarcasm = _AtWords(self._compile("sarcasm", sar.get("patterns")))
+        self.sarcasm_re = self._sarcasm.pattern
         self.sarcasm_cap = float(sar.get("max_confidence", 0.5))
         dec = data.get("decision") or {}
         self._check_keys("decision", dec, {"supports_margin", "opposes_margin", "mixed_ratio", "pronoun_weight",
@@ -252,7 +263,8 @@ class Lexicon:
         self.statement_margin = float(dec.get("statement_margin", 1.0))
         sen = data.get("senses") or {}
         self._check_keys("senses", sen, {"not_targets"})
-        self.not_target_re = re.compile(r"\b(?:" + self._compile("senses", sen.get("not_targets")) + r")")
+        self._not_target = _AtWords(self._compile("senses", sen.get("not_targets")))
+        self.not_target_re = self._not_target.pattern
 
     # -- matching --------------------------------------------------------------------------------
 
@@ -266,7 +278,7 @@ class Lexicon:
         out = [_Match(m.start(), m.end(), m.group(0), names[int(m.lastgroup[1:])])  # type: ignore[index]
                for m in self.target_re.finditer(text)]
         if out:
-            blocked = [(m.start(), m.end()) for m in self.not_target_re.finditer(text)]
+            blocked = self._not_target.spans(text)
             if blocked:
                 out = [t for t in out if not any(s <= t.start < e for s, e in blocked)]
         return out
@@ -279,6 +291,56 @@ class Lexicon:
             cue = cues[int(m.lastgroup[1:].split("_", 1)[0])]  # type: ignore[index]
             out.append((_Match(m.start(), m.end(), m.group(0), cue.name), cue))
         return out
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+class _AtWords:
+    r"""The regex r"\b(?:body)", for a ``body`` whose matches start with a word character, with the same
+    results found faster. Before a word character, \b means "at the start, or after a non-word character";
+    an expression that starts with that character, r"\W(?:body)", lets the regex engine skip the other
+    characters in C, where it would otherwise try the whole expression at each one. The start of the text,
+    and a match right where the last one ended after a non-word character, are tried with ``pattern``."""
+
+    def __init__(self, body: str, firsts: set[str] | None = None):
+        self.pattern = re.compile(rf"\b(?:{body})")
+        firsts = _prefixes(body, 1) if firsts is None else firsts  # the first characters its matches can have
+        # Unknown first characters ("") or non-word ones: \b means something else there, use the pattern
+        words = all(c and _WORD_CHAR.match(c) for c in firsts)
+        self.fast = re.compile(rf"\W(?:{body})") if words else None
+
+    def search(self, text: str) -> bool:
+        """Whether the pattern matches anywhere in ``text``."""
+        if self.fast is None:
+            return self.pattern.search(text) is not None
+        return self.pattern.match(text) is not None or self.fast.search(text) is not None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """The (start, end) of each match of ``pattern.finditer(text)``."""
+        fast = self.fast
+        if fast is None:
+            return [m.span() for m in self.pattern.finditer(text)]
+        out: list[tuple[int, int]] = []
+        match = self.pattern.match
+        pos = 0
+        while True:
+            if pos == 0 or not _WORD_CHAR.match(text, pos - 1):
+                m = match(text, pos)  # a match may start right here
+                if m is not None:
+                    if m.end() == pos:
+                        break  # an empty match: finditer's rules for those are its own
+                    out.append((pos, m.end()))
+                    pos = m.end()
+                    continue
+            m = fast.search(text, pos)
+            if m is None:
+                return out
+            if m.end() == m.start() + 1:
+                break
+            out.append((m.start() + 1, m.end()))
+            pos = m.end()
+        return [m.span() for m in self.pattern.finditer(text)]
 
 
 KEY_CHARS = 4  # how many first characters of a word pick its table
@@ -307,7 +369,9 @@ class _Dispatch:
             own[key] = [pattern for _, pattern, ps in prefixes if key in ps or ("" in ps and len(key) == 1)]
             self.sources[key] = "|".join(f"(?P<{name}>{pattern})" for name, pattern in alts)
         self.table: dict[str, re.Pattern[str]] = {}
-        self.combined = _combine({k: v for k, v in own.items() if v})
+        gated = {k: v for k, v in own.items() if v}
+        self.gate = _AtWords(_combine(gated), {k[0] for k in gated})
+        self.combined = self.gate.pattern
 
     def lookup(self, text: str, pos: int = 0) -> re.Pattern[str] | None:
         """The table of the word at ``pos``: that of the longest key it starts with."""
@@ -325,8 +389,7 @@ class _Dispatch:
         """The matches, in order (``lastgroup`` names the pattern), as the words' tables find them."""
         end = 0
         lookup = self.lookup
-        for g in self.combined.finditer(text):
-            pos = g.start()
+        for pos, _ in self.gate.spans(text):
             if pos < end:
                 continue  # inside the last match: matches do not overlap
             # the combined expression found where a table may match; the word's own table says what and which
@@ -337,10 +400,10 @@ class _Dispatch:
                 yield m
 
 
-def _combine(alternations: dict[str, list[str]]) -> re.Pattern[str]:
-    """One regular expression that finds the word starts where some table matches, so that the words are
-    walked in C, not in a Python loop. It is a trie of the keys, one literal character per step (the regex
-    engine skips a branch on its first literal); at a key, a look-behind goes back to the word start and
+def _combine(alternations: dict[str, list[str]]) -> str:
+    """One regular expression (the text that follows its leading \\b) that finds the word starts where some
+    table matches, so that the words are walked in C, not in a Python loop. It is a trie of the keys, one
+    literal character per step (the regex engine skips a branch on its first literal); at a key, a look-behind goes back to the word start and
     looks ahead for the patterns that have that key as a start string. When they fail, the regex engine
     backtracks to the shorter keys the word starts with: together these are the word's table. It has no
     named groups (with thousands of them the engine's saving of group marks on every backtrack made it
@@ -361,7 +424,7 @@ def _combine(alternations: dict[str, list[str]]) -> re.Pattern[str]:
             alts.append(f"(?<=(?=(?:{body}))[\\s\\S]{{{len(key)}}})")
         return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
 
-    return re.compile(r"\b" + build(trie))
+    return build(trie)
 
 
 _WORD = re.compile(r"\b\w")
@@ -510,9 +573,13 @@ def _flip(position: str) -> str:
     return {"supports": "opposes", "opposes": "supports"}.get(position, position)
 
 
-def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
-    """Clauses as (start, end, weight): after a contrast word they weigh more, the part before it less."""
-    if not _MAY_SPLIT.search(text) and not lex.contrast_re.search(text) and not lex.condition_re.search(text):
+def _clauses(text: str, lex: Lexicon, starts: list[int] | None = None) -> list[tuple[int, int, float]]:
+    """Clauses as (start, end, weight): after a contrast word they weigh more, the part before it less.
+    With ``starts`` (sorted), sentences where none of them is are left out (their clauses hold none)."""
+    # whether a sentence may hold a contrast word (the text has one, when they are plain words)
+    contrast = lex._contrast.search(text) if lex._contrast is not None else True
+    if not _MAY_SPLIT.search(text) and not ("-" in text and _SPACED_DASH.search(text)) \
+            and not (contrast and lex.contrast_re.search(text)) and not lex.condition_re.search(text):
         w = lex.sub_w if lex.subordinate_re.search(text) else 1.0
         return [(0, len(text), w)] if text.strip() else []
     out: list[tuple[int, int, float]] = []
@@ -521,11 +588,16 @@ def _clauses(text: str, lex: Lexicon) -> list[tuple[int, int, float]]:
         bounds += [m.start(), m.end()]
     bounds.append(len(text))
     for a, b in zip(bounds[::2], bounds[1::2], strict=True):
+        if starts is not None:
+            i = bisect_left(starts, a)
+            if i == len(starts) or starts[i] >= b:
+                continue
         if not text[a:b].strip():
             continue
         cuts = [a]
-        for m in lex.contrast_re.finditer(text, a, b):
-            cuts += [m.start(), m.end()]
+        if contrast:
+            for m in lex.contrast_re.finditer(text, a, b):
+                cuts += [m.start(), m.end()]
         cuts.append(b)
         parts = [(x, y) for x, y in zip(cuts[::2], cuts[1::2], strict=True)]
         for i, (x, y) in enumerate(parts):
@@ -549,10 +621,12 @@ def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Matc
     targets, cues = scanned or lex.scan(body)
     if not targets and not cues:
         return  # nothing to weigh: no need to split it into clauses
-    for a, b, weight in _clauses(body, lex):
+    starts = sorted([t.start for t in targets] + [m.start for m, _ in cues])
+    for a, b, weight in _clauses(body, lex, starts):
         ts = [_Match(t.start - a, t.end - a, t.text, t.name) for t in targets if a <= t.start < b]
         cs = [(_Match(m.start - a, m.end - a, m.text, m.name), c) for m, c in cues if a <= m.start < b]
-        _score_clause(body[a:b], weight, tally, lex, context, ts, cs)
+        if ts or cs:  # a clause with neither adds nothing to the tally or the context
+            _score_clause(body[a:b], weight, tally, lex, context, ts, cs)
 
 
 def _negated(clause: str, start: int, lex: Lexicon) -> bool:
@@ -589,13 +663,16 @@ def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, conte
     (what "them" or "it" in a later clause most likely means)."""
     if any(lex.targets[t.name].bare != "none" for t in targets):
         tally.topic = True
-    sarcastic = tally.may_sarcasm and bool(lex.sarcasm_re.search(clause))
+    sarcastic = tally.may_sarcasm and lex._sarcasm.search(clause)
     weight = _frame(clause, weight, bool(targets or cues), sarcastic, tally, lex)
     used: set[int] = set()
-    found = _PRONOUN.findall(clause)
-    # "proud of them": a pronoun for people stands for those who opt out, not for the test
-    people = {w for w in found if w in ("they", "them", "her", "him", "those", "their")}
-    near = {k: v for k, v in context.items() if not (people and k == "test" and len(context) > 1)} if found else {}
+    near: dict[str, _Match] = {}
+    if context:  # (pronouns can stand only for targets seen before)
+        found = _PRONOUN.findall(clause)
+        # "proud of them": a pronoun for people stands for those who opt out, not for the test
+        people = {w for w in found if w in ("they", "them", "her", "him", "those", "their")}
+        if found:
+            near = {k: v for k, v in context.items() if not (people and k == "test" and len(context) > 1)}
     signs = _cue_signs(clause, cues, targets, lex, near, used, tally)
     for (m, cue), found in zip(cues, signs, strict=True):
         if found is None:
@@ -604,7 +681,8 @@ def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, conte
             continue
         position, label, w = found
         tally.add(_flip(position) if sarcastic else position, w * weight, label)
-    _bare_targets(clause, targets, used, any(c.kind == "eval" for _, c in cues), weight, sarcastic, tally, lex)
+    if targets:  # (it only reads the targets)
+        _bare_targets(clause, targets, used, any(c.kind == "eval" for _, c in cues), weight, sarcastic, tally, lex)
     for t in targets:
         if t.name not in tally.result.targets:
             tally.result.targets.append(t.name)
@@ -773,6 +851,12 @@ def _decide(tally: _Tally, lex: Lexicon, margin_scale: float = 1.0) -> Position:
 def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = None,
           max_chars: int = MAX_QUOTE_CHARS) -> Position:
     """The position of one text (a quote, or a statement with its ``title``)."""
+    return _score(text, lexicon, title, max_chars)[0]
+
+
+def _score(text: str | None, lexicon: Lexicon | None = None, title: str | None = None,
+           max_chars: int = MAX_QUOTE_CHARS) -> tuple[Position, bool | None]:
+    """score(), and whether the text it read (normalised) has a sarcasm marker; None when not searched."""
     lex = lexicon or default_lexicon()
     body = (text or "")[:max_chars]
     if title:
@@ -780,16 +864,21 @@ def score(text: str | None, lexicon: Lexicon | None = None, title: str | None = 
     body = _normalize(body)
     targets, cues = lex.scan(body)
     if not targets and not cues:
-        return _decide(_Tally(), lex)  # nothing to weigh (a third of bench/tagging.py's quotes)
-    tally = _Tally(may_report=bool(lex.reported_re.search(body)), may_sarcasm=bool(lex.sarcasm_re.search(body)))
+        return _decide(_Tally(), lex), None  # nothing to weigh (a third of bench/tagging.py's quotes)
+    tally = _Tally(may_report=lex._reported.search(body), may_sarcasm=lex._sarcasm.search(body))
     _score_text(body, tally, lex, {}, (targets, cues))
-    return _decide(tally, lex)
+    return _decide(tally, lex), tally.may_sarcasm
 
 
 def score_quote(text: str | None, use_model: bool = True) -> Position:
     """The position of a quote's words: the lexicon's evidence blended with the model's."""
-    res = score(text)
-    return _with_model(res, text or "") if use_model else res
+    res, sarcasm = _score(text)
+    if not use_model:
+        return res
+    text = text or ""
+    if not text.isascii() or len(text) > MAX_QUOTE_CHARS:
+        sarcasm = None  # the lexicon read other words than text.lower(): the model's check searches its own
+    return _with_model(res, text, sarcasm)
 
 
 def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None = None,
@@ -803,7 +892,9 @@ def score_statement(title: str | None, text: str | None, lexicon: Lexicon | None
     return _with_model(res, ((title + ". ") if title else "") + (text or "")[:MAX_STATEMENT_CHARS])
 
 
-def _with_model(res: Position, text: str) -> Position:
+def _with_model(res: Position, text: str, sarcasm: bool | None = None) -> Position:
+    """``res`` blended with the model's reading of ``text``; ``sarcasm``, when known, is whether
+    ``text.lower()`` has a sarcasm marker."""
     if (not res.targets and res.position not in _SIDES) or not text.strip():
         # the model is asked only about text the lexicon sees is about testing (or takes a side on)
         return res
@@ -813,7 +904,9 @@ def _with_model(res: Position, text: str) -> Position:
     if model is None:
         return res
     # sarcastic words mean their opposite, which word counts cannot read: the model may not take a side
-    sides = not default_lexicon().sarcasm_re.search(text.lower())
+    if sarcasm is None:
+        sarcasm = default_lexicon()._sarcasm.search(text.lower())
+    sides = not sarcasm
     return combine(res, model.probabilities(text), model.combine, sides)
 
 
@@ -868,7 +961,7 @@ def _score_sentences(title: str | None, text: str | None, lexicon: Lexicon | Non
     for sentence in _SENTENCE.split(body):
         if not sentence.strip():
             continue
-        tally = _Tally(may_sarcasm=len(body) < 2000 or bool(lex.sarcasm_re.search(sentence)))
+        tally = _Tally(may_sarcasm=len(body) < 2000 or lex._sarcasm.search(sentence))
         _score_text(sentence, tally, lex, context)
         res = _decide(tally, lex)
         vote = res.confidence * (2.0 if first and title else 1.0)  # a statement's headline states its stand
