@@ -10,7 +10,9 @@ For each size N (fresh processes throughout, as users meet them):
 2. `optout import` (documents/s, peak RSS of the whole process tree);
 3. `optout index` (documents/s, peak RSS summed over the process and every worker it starts, CPU seconds);
    then `optout index` again with nothing new (an incremental run must touch nothing), and for the sizes in
-   --rebuild-sizes `optout index --rebuild` (re-tag and re-index everything: a gazetteer edit);
+   --rebuild-sizes `optout index --rebuild` (re-tag and re-index everything, from nothing), then `optout
+   index` after a gazetteer edit (through $OPTOUT_GAZETTEER: a new organization that one document in five
+   mentions; every document is tagged again and the changed ones re-indexed);
 4. 20 queries typed as users type them (some with filters) as fresh `optout search` processes, table and
    --format json, --runs times each, interleaved with the same query on an SQLite FTS5 table of the same
    texts run as a fresh `python -c` process; p50/p95 per format and the ratio to FTS5.
@@ -160,12 +162,36 @@ class Run:
     returncode: int
 
 
-def measure(cmd: Sequence[str], timeout: float = 7200, check: bool = True) -> Run:
-    """Run ``cmd`` as a fresh process, sampling the RSS of its process tree."""
+# One more organization, named by a phrase about one generated document in five mention: a large edit (an
+# alias added to one union's entry changes the tags of far fewer documents).
+GAZETTEER_EDIT = """
+
+[[organization]]
+name = "Civil Rights Coalition"
+full_name = "Civil Rights Coalition for Fair Testing"
+aliases = ["civil rights groups"]
+kind = "advocacy"
+level = "national"
+"""
+
+
+def edited_gazetteer(folder: Path) -> Path:
+    """A copy of the packaged gazetteer with GAZETTEER_EDIT, for $OPTOUT_GAZETTEER."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name in ("organizations.toml", "people.toml", "states.toml", "tests.toml"):
+        shutil.copy(ROOT / "indexer" / "data" / name, folder / name)
+    with open(folder / "organizations.toml", "a", encoding="utf-8") as fh:
+        fh.write(GAZETTEER_EDIT)
+    return folder
+
+
+def measure(cmd: Sequence[str], timeout: float = 7200, check: bool = True, env: dict[str, str] | None = None) -> Run:
+    """Run ``cmd`` as a fresh process (``env``: added to its environment), sampling the RSS of its process tree."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, text=True, env=clean_env())
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, text=True, env={**clean_env(), **(env or {})})
         peak = [0]
         stop = threading.Event()
 
@@ -239,6 +265,10 @@ def run_size(work: Path, n: int, runs: int, rebuild: bool) -> SizeFigures:
     if rebuild:
         fig.runs["index --rebuild"] = measure([*base, "index", "--rebuild"])
         print(f"[{n}] rebuild {fig.runs['index --rebuild'].wall:.0f} s", flush=True)
+        # A maintainer's gazetteer edit: every document is tagged again, the changed ones rewritten in the index.
+        edited = edited_gazetteer(work / f"gazetteer-{n}")
+        fig.runs["index, gazetteer edit"] = measure([*base, "index"], env={"OPTOUT_GAZETTEER": str(edited)})
+        print(f"[{n}] after a gazetteer edit: {fig.runs['index, gazetteer edit'].stdout.strip()}", flush=True)
     fig.near_duplicates = _near_duplicates(data)
     build_fts(jsonl, fts_db)
     prepared = []
@@ -322,7 +352,7 @@ def report(figs: list[SizeFigures]) -> None:
             cpu_rate = 2 * fig.n / run.cpu if run.cpu else 0.0
             line = (f"{name:22} {run.wall:8.1f} {wall_rate:8.0f} {run.cpu:8.1f} {cpu_rate:25.0f} "
                     f"{run.peak_tree_mb:11.0f} MB {run.maxrss_mb:8.0f} MB")
-            if name in ("index", "index --rebuild"):
+            if name in ("index", "index --rebuild", "index, gazetteer edit"):
                 line += (f"   >= {TARGET_DOCS_S} docs/s: wall {ok(wall_rate >= TARGET_DOCS_S)}, "
                          f"CPU {ok(cpu_rate >= TARGET_DOCS_S)}; <= {TARGET_RSS_MB} MB: "
                          f"{ok(run.peak_tree_mb <= TARGET_RSS_MB)}")

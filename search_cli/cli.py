@@ -347,7 +347,11 @@ def _run_index(archive: Any, rebuild: bool, wait: float = 0.0) -> Any:
               help="Seconds to wait if another process is writing the index.")
 @click.pass_context
 def index(ctx: click.Context, rebuild: bool, wait: float) -> None:
-    """Tag new and changed documents (organizations, states, tests, quotes) and update the search index."""
+    """Tag new and changed documents (organizations, states, tests, quotes) and update the search index.
+
+    After a gazetteer edit every document is tagged again, and those whose annotations changed are
+    rewritten in the index. --rebuild builds the index anew from the archive (re-tagging everything).
+    """
     archive = _archive(ctx)
     if rebuild:  # listing and home pages archived before they were detected leave the index now
         from crawler.listing import recheck_archive

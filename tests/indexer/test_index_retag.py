@@ -114,3 +114,19 @@ def test_a_gazetteer_folder_that_cannot_be_read_is_named(monkeypatch, tmp_path):
         gazetteer.load()
     with pytest.raises(gazetteer.GazetteerError, match="cannot read"):
         gazetteer.version()
+
+
+def test_optout_index_names_an_unreadable_gazetteer_folder_in_one_line(monkeypatch, tmp_path):
+    from testsupport.cli import invoke
+
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setenv(gazetteer.ENV, str(missing))
+    _fresh_vocabularies()
+    try:
+        run = invoke("index", data_dir=tmp_path / "data", env={gazetteer.ENV: str(missing)})
+    finally:
+        monkeypatch.delenv(gazetteer.ENV)
+        _fresh_vocabularies()
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        f"error: GazetteerError: {missing / 'organizations.toml'}: cannot read the gazetteer file: No such file or directory"]
