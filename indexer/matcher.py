@@ -111,13 +111,11 @@ class Matcher:
     def __init__(self, forms: Iterable[tuple[str, str]]):
         self.exact: dict = {}  # token trie, case-sensitive
         self.folded: dict = {}  # token trie over lowercased tokens
-        self.max_tokens = 1
         for form, value in forms:
             form = normalize_quotes(form.strip())
             tokens = _TOKEN.findall(form)
             if not tokens:
                 continue
-            self.max_tokens = max(self.max_tokens, len(tokens))
             if " " in form and len(form) >= 8:
                 _insert(self.folded, [t.lower() for t in tokens], value)
             else:
