@@ -403,12 +403,12 @@ class _Dispatch:
 def _combine(alternations: dict[str, list[str]]) -> str:
     """One regular expression (the text that follows its leading \\b) that finds the word starts where some
     table matches, so that the words are walked in C, not in a Python loop. It is a trie of the keys, one
-    literal character per step (the regex engine skips a branch on its first literal); at a key, a look-behind goes back to the word start and
-    looks ahead for the patterns that have that key as a start string. When they fail, the regex engine
-    backtracks to the shorter keys the word starts with: together these are the word's table. It has no
-    named groups (with thousands of them the engine's saving of group marks on every backtrack made it
-    three times slower than the tables), and it only tells where: ``_Dispatch.finditer`` asks the word's
-    table at each place found what matched and where the match ends."""
+    literal character per step (the regex engine skips a branch on its first literal); at a key, a
+    look-behind goes back to the word start and looks ahead for the patterns that have that key as a start
+    string. When they fail, the regex engine backtracks to the shorter keys the word starts with: together
+    these are the word's table. It has no named groups (with thousands of them the engine's saving of group
+    marks on every backtrack made it three times slower than the tables), and it only tells where:
+    ``_Dispatch.finditer`` asks the word's table at each place found what matched and where the match ends."""
     trie: dict[str, Any] = {}
     for key in alternations:
         node = trie
