@@ -337,6 +337,32 @@ class Catalog:
             "SELECT id FROM documents WHERE tagged_with IS NOT NULL AND tagged_with NOT IN (?, 'imported')"
             " ORDER BY rowid", (gazetteer_version,))]
 
+    def stale_tagged(self, gazetteer_version: str) -> list[tuple[str, str]]:
+        """(id, the gazetteer version it was tagged with) of the documents stale_tagged_ids() names."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT id, tagged_with FROM documents WHERE tagged_with IS NOT NULL AND tagged_with NOT IN (?, 'imported')"
+            " ORDER BY rowid", (gazetteer_version,))]
+
+    def tagging_texts(self, ids: list[str], batch: int = 500) -> Iterator[sqlite3.Row]:
+        """id, title, text and source_organization of these documents, read in batches."""
+        for start in range(0, len(ids), batch):
+            part = ids[start:start + batch]
+            yield from self.conn.execute(
+                "SELECT id, title, text, source_organization FROM documents WHERE id IN"
+                f" ({', '.join('?' * len(part))})", part)
+
+    def restamp_tagged(self, conn: sqlite3.Connection, ids: list[str], gazetteer_version: str) -> None:
+        """Mark documents as tagged with ``gazetteer_version``, their annotations and quotes kept as they
+        are (the caller knows that version gives them the same)."""
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            marks = ", ".join("?" * len(part))
+            conn.execute(f"UPDATE documents SET tagged_with = ? WHERE id IN ({marks})", [gazetteer_version, *part])
+            conn.execute(f"UPDATE annotations SET gazetteer_version = ? WHERE document_id IN ({marks})",
+                         [gazetteer_version, *part])
+            conn.execute(f"UPDATE quotes SET gazetteer_version = ? WHERE document_id IN ({marks})",
+                         [gazetteer_version, *part])
+
     def unindexed_ids(self) -> list[str]:
         """Documents whose current version is not in the search index yet, in archive order."""
         return [r[0] for r in self.conn.execute(

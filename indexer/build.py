@@ -48,6 +48,7 @@ class IndexReport:
     positioned: int = 0
     resumed: bool = False
     workers: int = 0
+    kept: int = 0  # tagged with an earlier gazetteer, and not tagged again: the edit names nothing they hold
 
 
 @contextmanager
@@ -227,6 +228,10 @@ class _Run:
         self.lock = lock
 
     def run(self) -> IndexReport:
+        from indexer import gazetteer, gazetteer_edits
+
+        # a copy of the gazetteer tagged with: what a later edit changed is told from it
+        gazetteer_edits.save(self.archive.path, gazetteer.default())
         live = search_index(self.archive)
         target = self._target(live)
         jobs = self._jobs()
@@ -269,7 +274,7 @@ class _Run:
     def _jobs(self) -> list[Job]:
         catalog = self.catalog
         tag = set(catalog.untagged_ids())
-        stale = set(catalog.stale_tagged_ids(self.gazetteer)) - tag
+        stale = set(self._stale()) - tag
         position = set(catalog.position_pending(self.lexicon)) - tag - stale
         listings = catalog.listing_ids()  # listing and home pages stay in the catalog, never in the index
         unindexed = set(catalog.unindexed_ids())
@@ -282,6 +287,22 @@ class _Run:
             if t or p or i:
                 jobs.append(Job(doc_id, t, p, i, retag=r and not listed))
         return jobs
+
+    def _stale(self) -> list[str]:
+        """Documents to tag again because the gazetteer changed since they were tagged: those it may tag
+        otherwise now. The others are marked as tagged with this gazetteer, as they are."""
+        from indexer import gazetteer, gazetteer_edits
+
+        stale = self.catalog.stale_tagged(self.gazetteer)
+        if not stale:
+            return []
+        kept = gazetteer_edits.unaffected(self.catalog, self.archive.path, gazetteer.default(), stale)
+        if kept:
+            with self.catalog.transaction() as conn:
+                self.catalog.restamp_tagged(conn, kept, self.gazetteer)
+            self.report.kept = len(kept)
+        keep = set(kept)
+        return [doc_id for doc_id, _version in stale if doc_id not in keep]
 
     def _tick(self, outcomes: list[Outcome], done: int, total: int) -> None:
         self.report.tagged += sum(o.tags is not None for o in outcomes)

@@ -121,6 +121,8 @@ class Gazetteer:
     tests: dict[str, Test]
     cities: list[City]
     version: str
+    # The four files' texts as read (what `optout index` keeps a copy of, to tell what a later edit changed)
+    sources: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def person(self, name: str) -> Person | None:
         """The person with this name or alias (case-insensitive)."""
@@ -315,7 +317,8 @@ def load(directory: Path | None = None) -> Gazetteer:
     orgs = _organizations(*texts["organizations.toml"], states)
     people = _people(*texts["people.toml"], orgs)
     tests = _tests(*texts["tests.toml"], states)
-    return Gazetteer(orgs, people, states, tests, cities, digest.hexdigest()[:12])
+    return Gazetteer(orgs, people, states, tests, cities, digest.hexdigest()[:12],
+                     {name: text for name, (text, _data) in texts.items()})
 
 
 @lru_cache(maxsize=1)

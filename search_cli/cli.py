@@ -336,8 +336,9 @@ def _run_index(archive: Any, rebuild: bool, wait: float = 0.0) -> Any:
             report = build_index(archive, rebuild=rebuild, timeout=wait, progress=update)
         except IndexBusy as exc:
             raise click.ClickException(str(exc)) from None
+    kept = f", {report.kept} kept their tags (the gazetteer edit names nothing they hold)" if report.kept else ""
     click.echo(f"{'rebuilt' if report.rebuilt else 'updated'} the index: {report.tagged} tagged, "
-               f"{report.indexed} indexed, {report.total} documents in the archive")
+               f"{report.indexed} indexed, {report.total} documents in the archive{kept}")
     return report
 
 
@@ -349,8 +350,9 @@ def _run_index(archive: Any, rebuild: bool, wait: float = 0.0) -> Any:
 def index(ctx: click.Context, rebuild: bool, wait: float) -> None:
     """Tag new and changed documents (organizations, states, tests, quotes) and update the search index.
 
-    After a gazetteer edit every document is tagged again, and those whose annotations changed are
-    rewritten in the index. --rebuild builds the index anew from the archive (re-tagging everything).
+    After a gazetteer edit, the documents that name an organization or person the edit changed are tagged
+    again (every document, when it changes states, cities or tests), and those whose annotations changed
+    are rewritten in the index. --rebuild builds the index anew from the archive (re-tagging everything).
     """
     archive = _archive(ctx)
     if rebuild:  # listing and home pages archived before they were detected leave the index now

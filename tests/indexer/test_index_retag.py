@@ -1,5 +1,6 @@
-"""After a gazetteer edit `optout index` tags every document again and rewrites in the search index only
-the documents whose annotations changed; a run killed before its index commit loses none of them."""
+"""After a gazetteer edit that may change any document, `optout index` tags every document again and rewrites
+in the search index only the documents whose annotations changed; a run killed before its index commit loses
+none of them. (Edits that can change only the documents naming them: tests/indexer/test_gazetteer_edits.py.)"""
 
 import shutil
 from pathlib import Path
@@ -8,7 +9,7 @@ import pytest
 
 import indexer.build as build
 from archive import Archive
-from indexer import gazetteer, quotes, tagger
+from indexer import gazetteer, gazetteer_edits, quotes, tagger
 from indexer.engine import DOCS, Request, open_backend
 from indexer.querylang import FieldTerm
 
@@ -44,8 +45,11 @@ def edited(monkeypatch, tmp_path):
 
 @pytest.fixture()
 def data(sample_archive, tmp_path):
+    """A copy of the sample archive without the copy of the gazetteer it was tagged with: what an edit
+    changed cannot be told, so every document is tagged again."""
     copy = tmp_path / "data"
     shutil.copytree(sample_archive, copy)
+    shutil.rmtree(copy / gazetteer_edits.SNAPSHOTS)
     return copy
 
 

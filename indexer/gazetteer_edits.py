@@ -1,0 +1,150 @@
+"""What a gazetteer edit can change: the documents that must be tagged again after one.
+
+`optout index` keeps a copy of each gazetteer it tags with (``<data>/gazetteers/<version>/``). After an edit,
+the copy the documents were tagged with is compared with the gazetteer now in use, entry by entry:
+
+- an edit to states, cities or tests may change any document (a state's test is inferred from the state and
+  year, with no name in the text), so every document is tagged again;
+- an edit to organizations or people changes only documents that name a changed entry. Every effect of an
+  entry on a document starts from one of its names (or descriptions, or a person's surname) matched in the
+  text, or from the document's source organization; a person's tags and speaker organization come from their
+  roles, so the people who hold roles in a changed organization count as changed too. A document in which
+  no such name can match keeps its tags, quotes and positions as they are: it is only marked as tagged with
+  the new gazetteer.
+
+The test is conservative: the tagger matches a name as a run of whole words (in either case), so a document
+is a candidate when, lower-cased, it holds every word of some changed name as a whole word somewhere.
+Candidates are tagged again as before (and re-indexed only when what the index holds of them changed).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from archive.catalog import Catalog
+from indexer import gazetteer as gz
+
+SNAPSHOTS = "gazetteers"  # under the data directory
+_WORD = re.compile(r"\w+")
+
+
+def save(data_dir: Path, current: gz.Gazetteer) -> None:
+    """Keep a copy of ``current``'s files under ``data_dir`` (once per version; written whole or not at all)."""
+    folder = Path(data_dir) / SNAPSHOTS
+    target = folder / current.version
+    if target.is_dir() or len(current.sources) != len(gz.FILES):
+        return
+    folder.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".new-", dir=folder))
+    try:
+        for name, text in current.sources.items():
+            (work / name).write_text(text, encoding="utf-8")
+        os.replace(work, target)
+    except OSError:
+        pass  # another run saved it meanwhile, or the disk is full: then edits re-tag everything, as before
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def load_copy(data_dir: Path, version: str) -> gz.Gazetteer | None:
+    """The gazetteer a document was tagged with, or None when no intact copy of it was kept."""
+    folder = Path(data_dir) / SNAPSHOTS / version
+    if not folder.is_dir():
+        return None
+    try:
+        old = gz.load(folder)
+    except gz.GazetteerError:
+        return None
+    return old if old.version == version else None
+
+
+def changed_names(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
+    """The names whose documents an edit from ``old`` to ``new`` can change; None when it can change any."""
+    if old.states != new.states or old.cities != new.cities or old.tests != new.tests:
+        return None
+    if not _same_order(old.organizations, new.organizations) or not _same_order(
+            [p.name for p in old.people], [p.name for p in new.people]):
+        return None  # entries moved: where names overlap or counts tie, the first listed may win
+    orgs = {name for name in old.organizations.keys() | new.organizations.keys()
+            if old.organizations.get(name) != new.organizations.get(name)}
+    old_people = {p.name: p for p in old.people}
+    new_people = {p.name: p for p in new.people}
+    if len(old_people) != len(old.people) or len(new_people) != len(new.people):
+        return None  # two entries with one name: which one a text means depends on their order
+    names: list[str] = []
+    for g in (old, new):
+        for name in orgs:
+            org = g.organizations.get(name)
+            if org is not None:
+                names += [org.name, org.full_name, *org.aliases, *org.descriptions]
+                # a description's last word decides whether a phrase is one ("state teachers union")
+                names += [d.split()[-1] for d in org.descriptions if d.split()]
+    people = {name for name in old_people.keys() | new_people.keys()
+              if old_people.get(name) != new_people.get(name)}
+    people |= {p.name for g in (old, new) for p in g.people if any(r.organization in orgs for r in p.roles)}
+    for group in (old_people, new_people):
+        for name in people:
+            person = group.get(name)
+            if person is not None:
+                names += [person.name, *person.aliases, person.surname]
+    return names
+
+
+def _same_order(old: Iterable[str], new: Iterable[str]) -> bool:
+    """Whether the entries both hold come in the same order."""
+    old, new = list(old), list(new)
+    both = set(old) & set(new)
+    return [n for n in old if n in both] == [n for n in new if n in both]
+
+
+class Candidates:
+    """Which documents may change: those holding, as whole words, every word of some changed name."""
+
+    def __init__(self, names: Iterable[str]):
+        # name -> its words; a name is looked for where its longest word is, the rarest as a rule
+        self._by_longest: dict[str, list[list[str]]] = {}
+        for name in names:
+            words = list(dict.fromkeys(_WORD.findall(name.lower())))
+            if words:
+                longest = max(words, key=len)
+                self._by_longest.setdefault(longest, []).append([w for w in words if w != longest])
+        # longest first, so that the alternation tries "nysut" before "ny"
+        body = "|".join(re.escape(w) for w in sorted(self._by_longest, key=len, reverse=True))
+        self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if body else None
+
+    def may_change(self, title: str | None, text: str | None, source_organization: str | None) -> bool:
+        """Whether tagging this document with the new gazetteer may give other results than the old one.
+        A name matches as a run of whole words (the tagger's tokens), so all of them must be there."""
+        if self._pattern is None:
+            return False
+        lowered = "\n".join(part for part in (title, text, source_organization) if part).lower()
+        for longest in set(self._pattern.findall(lowered)):
+            for others in self._by_longest[longest]:
+                if all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lowered) for w in others):
+                    return True
+        return False
+
+
+def unaffected(catalog: Catalog, data_dir: Path, current: gz.Gazetteer,
+               stale: list[tuple[str, str]]) -> list[str]:
+    """The documents of ``stale`` ((id, gazetteer version they were tagged with)) that tagging with
+    ``current`` cannot change."""
+    by_version: dict[str, list[str]] = {}
+    for doc_id, version in stale:
+        by_version.setdefault(version, []).append(doc_id)
+    kept: list[str] = []
+    for version, ids in by_version.items():
+        old = load_copy(data_dir, version)
+        names = changed_names(old, current) if old is not None else None
+        if names is None:
+            continue
+        candidates = Candidates(names)
+        for row in catalog.tagging_texts(ids):
+            if not candidates.may_change(row["title"], row["text"], row["source_organization"]):
+                kept.append(row["id"])
+    return kept

@@ -1,0 +1,212 @@
+"""A gazetteer edit re-tags only the documents that name what it changed, with the same results as tagging
+every document again."""
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import indexer.build as build
+from archive import Archive
+from indexer import gazetteer, gazetteer_edits, quotes, tagger
+from indexer.gazetteer_edits import Candidates, changed_names
+
+DATA = Path(gazetteer.__file__).parent / "data"
+
+# A maintainer adds a person the sample articles quote (fictional), with a role in a union they name.
+PERSON = """
+
+[[person]]
+name = "Marisol Keane"
+aliases = ["Mari Keane"]
+[[person.roles]]
+title = "spokeswoman"
+organization = "NYSUT"
+start = 2010
+"""
+
+CITY = """
+
+[[city]]
+name = "Quillport"
+state = "NY"
+aliases = ["Quillport"]
+"""
+
+
+def _fresh_vocabularies() -> None:
+    for cached in (gazetteer.default, tagger.default_tagger, quotes.default_extractor):
+        cached.cache_clear()
+
+
+@pytest.fixture()
+def edit(monkeypatch, tmp_path):
+    """edit(file, text): a copy of the packaged gazetteer with ``text`` appended to ``file``, in use."""
+
+    def apply(name: str, text: str) -> Path:
+        folder = tmp_path / "gazetteer"
+        shutil.copytree(DATA, folder)
+        with open(folder / name, "a", encoding="utf-8") as fh:
+            fh.write(text)
+        monkeypatch.setenv(gazetteer.ENV, str(folder))
+        _fresh_vocabularies()
+        return folder
+
+    yield apply
+    monkeypatch.delenv(gazetteer.ENV, raising=False)
+    _fresh_vocabularies()
+
+
+def _copy(sample_archive: Path, tmp_path: Path, name: str) -> Path:
+    copy = tmp_path / name
+    shutil.copytree(sample_archive, copy)
+    return copy
+
+
+def _annotations(data: Path) -> dict[str, tuple]:
+    with Archive(data) as archive:
+        return {d.id: (d.organizations, d.states, d.tests, d.position,
+                       [(q.text, q.speaker, q.speaker_role, q.speaker_org, q.position) for q in d.quotes])
+                for d in archive.documents()}
+
+
+def _naming(data: Path, word: str) -> set[str]:
+    with Archive(data) as archive:
+        return {d.id for d in archive.documents() if word in f"{d.title} {d.text}".lower()}
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_an_edit_re_tags_the_documents_naming_it_with_the_results_of_re_tagging_all(
+        sample_archive, tmp_path, edit, monkeypatch, workers):
+    monkeypatch.setattr(build, "PARALLEL_MIN", 1)
+    data, full = _copy(sample_archive, tmp_path, "data"), _copy(sample_archive, tmp_path, "full")
+    before = _annotations(data)
+    edit("people.toml", PERSON)
+    shutil.rmtree(full / gazetteer_edits.SNAPSHOTS)  # without the copy of the old gazetteer: every document
+    with Archive(full) as archive:
+        everything = build.build_index(archive, workers=workers)
+    with Archive(data) as archive:
+        total = archive.catalog.count()
+        report = build.build_index(archive, workers=workers)
+        assert archive.catalog.stale_tagged_ids(gazetteer.default().version) == []
+    naming = _naming(data, "keane") | _naming(data, "marisol")
+    assert 0 < len(naming) < total
+    assert (everything.tagged, everything.kept) == (total, 0)
+    assert (report.tagged, report.kept) == (len(naming), total - len(naming))
+    after = _annotations(data)
+    assert after == _annotations(full)  # the same as tagging every document again
+    changed = {i for i in after if after[i] != before[i]}
+    assert changed and changed <= naming  # the edit did change what those documents say
+    assert report.indexed == len(changed)
+    with Archive(data) as archive:
+        again = build.build_index(archive, workers=workers)
+    assert (again.tagged, again.indexed, again.kept) == (0, 0, 0)
+
+
+def test_an_edit_to_states_or_cities_re_tags_every_document(sample_archive, tmp_path, edit):
+    data = _copy(sample_archive, tmp_path, "data")
+    edit("states.toml", CITY)
+    with Archive(data) as archive:
+        report = build.build_index(archive, workers=0)
+        assert (report.tagged, report.kept) == (archive.catalog.count(), 0)
+
+
+def test_without_a_copy_of_the_old_gazetteer_every_document_is_tagged_again(sample_archive, tmp_path, edit):
+    data = _copy(sample_archive, tmp_path, "data")
+    for copy in (data / gazetteer_edits.SNAPSHOTS).iterdir():
+        (copy / "people.toml").write_text("not = [valid", encoding="utf-8")  # damaged: not trusted
+    edit("people.toml", PERSON)
+    with Archive(data) as archive:
+        report = build.build_index(archive, workers=0)
+        assert (report.tagged, report.kept) == (archive.catalog.count(), 0)
+
+
+def test_the_cli_says_how_many_documents_kept_their_tags(sample_archive, tmp_path, edit):
+    from testsupport.cli import invoke
+
+    data = _copy(sample_archive, tmp_path, "data")
+    edit("people.toml", PERSON)
+    run = invoke("index", data_dir=data)
+    assert run.returncode == 0, run.stderr
+    assert "kept their tags" in run.stdout
+
+
+# -- what an edit changes ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def packaged():
+    return gazetteer.load(DATA)
+
+
+def test_no_edit_changes_nothing(packaged):
+    assert changed_names(packaged, gazetteer.load(DATA)) == []
+
+
+def test_a_new_organization_names_its_forms_and_descriptions(packaged):
+    org = gazetteer.Organization("Quarrington Board", "Quarrington Board of Trustees", ["Quarrington trustees"],
+                                 "district", "local", descriptions=["county school panel"])
+    new = replace(packaged, organizations={**packaged.organizations, org.name: org})
+    names = changed_names(packaged, new)
+    assert set(names) == {"Quarrington Board", "Quarrington Board of Trustees", "Quarrington trustees",
+                          "county school panel", "panel"}
+
+
+def test_an_organization_edit_names_the_people_holding_roles_in_it(packaged):
+    nysut = packaged.organizations["NYSUT"]
+    new = replace(packaged, organizations={**packaged.organizations, "NYSUT": replace(nysut, kind="advocacy")})
+    names = changed_names(packaged, new)
+    holders = [p for p in packaged.people if any(r.organization == "NYSUT" for r in p.roles)]
+    assert holders and all(p.name in names and p.surname in names for p in holders)
+    assert "New York State United Teachers" in names
+
+
+def test_a_person_edit_names_the_person_and_surname(packaged):
+    person = packaged.people[0]
+    changed = replace(person, aliases=[*person.aliases, "R. W."])
+    new = replace(packaged, people=[changed, *packaged.people[1:]])
+    assert set(changed_names(packaged, new)) == {person.name, *person.aliases, "R. W.", person.surname}
+
+
+@pytest.mark.parametrize("part", ["tests", "states", "cities"])
+def test_an_edit_to_tests_states_or_cities_may_change_any_document(packaged, part):
+    if part == "tests":
+        name, test = next(iter(packaged.tests.items()))
+        new = replace(packaged, tests={**packaged.tests, name: replace(test, years=[1990, 1991])})
+    elif part == "states":
+        code, state = next(iter(packaged.states.items()))
+        new = replace(packaged, states={**packaged.states, code: replace(state, capital="Elsewhere")})
+    else:
+        new = replace(packaged, cities=[*packaged.cities, gazetteer.City("Quillport", "NY", ["Quillport"])])
+    assert changed_names(packaged, new) is None
+
+
+def test_moving_entries_may_change_any_document(packaged):
+    orgs = dict(reversed(list(packaged.organizations.items())))
+    assert changed_names(packaged, replace(packaged, organizations=orgs)) is None
+    assert changed_names(packaged, replace(packaged, people=list(reversed(packaged.people)))) is None
+
+
+def test_a_document_is_a_candidate_when_it_holds_every_word_of_a_name():
+    found = Candidates(["Quarrington Board of Trustees", "Lu Ostrowski", "NEA"])
+    assert found.may_change("Board of the district", "The QUARRINGTON trustees voted.", None)
+    assert found.may_change(None, "", "Quarrington Board of Trustees")  # the source organization counts
+    assert not found.may_change("Board meets", "The trustees of the board voted.", None)
+    assert not found.may_change(None, "Quarrington's board voted.", None)  # no "trustees", no "of"
+    assert not found.may_change(None, "a linear and nearby reading", None)  # "nea" only inside words
+    assert found.may_change(None, "the NEA-backed plan", None)
+    assert not found.may_change(None, "Mr. Lu spoke", None)  # "Lu" alone is not the name "Lu Ostrowski"
+    assert found.may_change(None, "Lu Ostrowski's remarks", None)
+    assert not Candidates([]).may_change("t", "anything", None)
+
+
+def test_a_copy_is_kept_once_and_a_damaged_one_is_not_trusted(tmp_path, packaged):
+    gazetteer_edits.save(tmp_path, packaged)
+    copy = tmp_path / gazetteer_edits.SNAPSHOTS / packaged.version
+    assert sorted(p.name for p in copy.iterdir()) == sorted(gazetteer.FILES)
+    assert gazetteer_edits.load_copy(tmp_path, packaged.version) == packaged
+    gazetteer_edits.save(tmp_path, packaged)  # already there: nothing written
+    assert [p.name for p in (tmp_path / gazetteer_edits.SNAPSHOTS).iterdir()] == [packaged.version]
+    (copy / "tests.toml").write_text((copy / "tests.toml").read_text() + "\n# edited\n", encoding="utf-8")
+    assert gazetteer_edits.load_copy(tmp_path, packaged.version) is None  # not the version it claims
+    assert gazetteer_edits.load_copy(tmp_path, "0123456789ab") is None
