@@ -12,7 +12,8 @@ For each size N (fresh processes throughout, as users meet them):
    then `optout index` again with nothing new (an incremental run must touch nothing), and for the sizes in
    --rebuild-sizes `optout index --rebuild` (re-tag and re-index everything, from nothing), then `optout
    index` after a gazetteer edit (through $OPTOUT_GAZETTEER: a new organization that one document in five
-   mentions; every document is tagged again and the changed ones re-indexed);
+   mentions; the documents naming it are tagged again and the changed ones re-indexed), then after an edit
+   to states.toml (a new city: it may change any document, so every document is tagged again);
 4. 20 queries typed as users type them (some with filters) as fresh `optout search` processes, table and
    --format json, --runs times each, interleaved with the same query on an SQLite FTS5 table of the same
    texts run as a fresh `python -c` process; p50/p95 per format and the ratio to FTS5.
@@ -164,7 +165,7 @@ class Run:
 
 # One more organization, named by a phrase about one generated document in five mention: a large edit (an
 # alias added to one union's entry changes the tags of far fewer documents).
-GAZETTEER_EDIT = """
+GAZETTEER_EDIT = ("organizations.toml", """
 
 [[organization]]
 name = "Civil Rights Coalition"
@@ -172,17 +173,26 @@ full_name = "Civil Rights Coalition for Fair Testing"
 aliases = ["civil rights groups"]
 kind = "advocacy"
 level = "national"
-"""
+""")
+# A city added to states.toml: an edit that may change any document (a state's test is inferred from the
+# state and year), so every document is tagged again. The worst case of a gazetteer edit.
+STATES_EDIT = ("states.toml", """
+
+[[city]]
+name = "Quillport"
+state = "NY"
+aliases = ["Quillport"]
+""")
 
 
-def edited_gazetteer(folder: Path) -> Path:
-    """A copy of the packaged gazetteer with GAZETTEER_EDIT, for $OPTOUT_GAZETTEER."""
+def edited_gazetteer(folder: Path, edit: tuple[str, str] = GAZETTEER_EDIT) -> Path:
+    """A copy of the packaged gazetteer with ``edit`` (file, text appended to it), for $OPTOUT_GAZETTEER."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for name in ("organizations.toml", "people.toml", "states.toml", "tests.toml"):
         shutil.copy(ROOT / "indexer" / "data" / name, folder / name)
-    with open(folder / "organizations.toml", "a", encoding="utf-8") as fh:
-        fh.write(GAZETTEER_EDIT)
+    with open(folder / edit[0], "a", encoding="utf-8") as fh:
+        fh.write(edit[1])
     return folder
 
 
@@ -265,10 +275,14 @@ def run_size(work: Path, n: int, runs: int, rebuild: bool) -> SizeFigures:
     if rebuild:
         fig.runs["index --rebuild"] = measure([*base, "index", "--rebuild"])
         print(f"[{n}] rebuild {fig.runs['index --rebuild'].wall:.0f} s", flush=True)
-        # A maintainer's gazetteer edit: every document is tagged again, the changed ones rewritten in the index.
+        # A maintainer's gazetteer edit: the documents naming the new organization are tagged again, the
+        # changed ones rewritten in the index. Then an edit to states.toml, which re-tags every document.
         edited = edited_gazetteer(work / f"gazetteer-{n}")
         fig.runs["index, gazetteer edit"] = measure([*base, "index"], env={"OPTOUT_GAZETTEER": str(edited)})
         print(f"[{n}] after a gazetteer edit: {fig.runs['index, gazetteer edit'].stdout.strip()}", flush=True)
+        edited = edited_gazetteer(work / f"gazetteer-states-{n}", STATES_EDIT)
+        fig.runs["index, states edit"] = measure([*base, "index"], env={"OPTOUT_GAZETTEER": str(edited)})
+        print(f"[{n}] after an edit to states: {fig.runs['index, states edit'].stdout.strip()}", flush=True)
     fig.near_duplicates = _near_duplicates(data)
     build_fts(jsonl, fts_db)
     prepared = []
@@ -352,7 +366,7 @@ def report(figs: list[SizeFigures]) -> None:
             cpu_rate = 2 * fig.n / run.cpu if run.cpu else 0.0
             line = (f"{name:22} {run.wall:8.1f} {wall_rate:8.0f} {run.cpu:8.1f} {cpu_rate:25.0f} "
                     f"{run.peak_tree_mb:11.0f} MB {run.maxrss_mb:8.0f} MB")
-            if name in ("index", "index --rebuild", "index, gazetteer edit"):
+            if name in ("index", "index --rebuild", "index, gazetteer edit", "index, states edit"):
                 line += (f"   >= {TARGET_DOCS_S} docs/s: wall {ok(wall_rate >= TARGET_DOCS_S)}, "
                          f"CPU {ok(cpu_rate >= TARGET_DOCS_S)}; <= {TARGET_RSS_MB} MB: "
                          f"{ok(run.peak_tree_mb <= TARGET_RSS_MB)}")
