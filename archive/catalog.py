@@ -343,6 +343,10 @@ class Catalog:
             "SELECT id, tagged_with FROM documents WHERE tagged_with IS NOT NULL AND tagged_with NOT IN (?, 'imported')"
             " ORDER BY rowid", (gazetteer_version,))]
 
+    def tagging_versions(self) -> set[str]:
+        """The gazetteer versions documents are tagged with."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT tagged_with FROM documents WHERE tagged_with IS NOT NULL")}
+
     def tagging_texts(self, ids: list[str], batch: int = 500) -> Iterator[sqlite3.Row]:
         """id, title, text and source_organization of these documents, read in batches."""
         for start in range(0, len(ids), batch):

@@ -241,6 +241,8 @@ class _Run:
         if target is not live:
             (self.building / MARKER).unlink(missing_ok=True)
             _swap(target.directory, live.directory)
+        # copies of gazetteers nothing is tagged with any more are of no use (every edit leaves one)
+        gazetteer_edits.prune(self.archive.path, self.catalog.tagging_versions() | {self.gazetteer})
         if hasattr(live, "warm") and live.exists():
             live.warm()  # also when nothing changed: builds what an older optout did not write (cheap otherwise)
         return self.report
@@ -296,7 +298,8 @@ class _Run:
         stale = self.catalog.stale_tagged(self.gazetteer)
         if not stale:
             return []
-        kept = gazetteer_edits.unaffected(self.catalog, self.archive.path, gazetteer.default(), stale)
+        kept = gazetteer_edits.unaffected(self.catalog, self.archive.path, gazetteer.default(), stale,
+                                          self.progress)
         if kept:
             with self.catalog.transaction() as conn:
                 self.catalog.restamp_tagged(conn, kept, self.gazetteer)

@@ -23,13 +23,14 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from archive.catalog import Catalog
 from indexer import gazetteer as gz
 
 SNAPSHOTS = "gazetteers"  # under the data directory
+CHECKING = "checking what the gazetteer edit changed"  # the progress stage
 _WORD = re.compile(r"\w+")
 
 
@@ -130,21 +131,39 @@ class Candidates:
         return False
 
 
-def unaffected(catalog: Catalog, data_dir: Path, current: gz.Gazetteer,
-               stale: list[tuple[str, str]]) -> list[str]:
+def unaffected(catalog: Catalog, data_dir: Path, current: gz.Gazetteer, stale: list[tuple[str, str]],
+               progress: Callable[[str, int, int], None] | None = None) -> list[str]:
     """The documents of ``stale`` ((id, gazetteer version they were tagged with)) that tagging with
-    ``current`` cannot change."""
+    ``current`` cannot change. ``progress(stage, done, total)`` is told how far the check is."""
     by_version: dict[str, list[str]] = {}
     for doc_id, version in stale:
         by_version.setdefault(version, []).append(doc_id)
     kept: list[str] = []
+    done = 0
     for version, ids in by_version.items():
         old = load_copy(data_dir, version)
         names = changed_names(old, current) if old is not None else None
         if names is None:
+            done += len(ids)
             continue
         candidates = Candidates(names)
         for row in catalog.tagging_texts(ids):
             if not candidates.may_change(row["title"], row["text"], row["source_organization"]):
                 kept.append(row["id"])
+            done += 1
+            if progress and done % 1000 == 0:
+                progress(CHECKING, done, len(stale))
+    if progress:
+        progress(CHECKING, len(stale), len(stale))
     return kept
+
+
+def prune(data_dir: Path, in_use: set[str]) -> None:
+    """Remove the copies of gazetteers no document is tagged with any more (``in_use``: the versions that
+    are, and the current one)."""
+    folder = Path(data_dir) / SNAPSHOTS
+    if not folder.is_dir():
+        return
+    for copy in folder.iterdir():
+        if copy.name not in in_use:
+            shutil.rmtree(copy, ignore_errors=True)

@@ -104,6 +104,27 @@ def test_an_edit_re_tags_the_documents_naming_it_with_the_results_of_re_tagging_
     assert (again.tagged, again.indexed, again.kept) == (0, 0, 0)
 
 
+def test_the_check_shows_progress_and_copies_no_document_uses_are_removed(sample_archive, tmp_path, edit):
+    data = _copy(sample_archive, tmp_path, "data")
+    (old,) = [p.name for p in (data / gazetteer_edits.SNAPSHOTS).iterdir()]
+    edit("people.toml", PERSON)
+    stages = []
+    with Archive(data) as archive:
+        build.build_index(archive, workers=0, progress=lambda stage, done, total: stages.append((stage, done, total)))
+        total = archive.catalog.count()
+    assert (gazetteer_edits.CHECKING, total, total) in stages
+    # every document is tagged with the edited gazetteer now: the old copy is of no use
+    assert [p.name for p in (data / gazetteer_edits.SNAPSHOTS).iterdir()] == [gazetteer.default().version] != [old]
+
+
+def test_copies_in_use_are_kept(tmp_path):
+    for version in ("aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc"):
+        (tmp_path / gazetteer_edits.SNAPSHOTS / version).mkdir(parents=True)
+    gazetteer_edits.prune(tmp_path, {"aaaaaaaaaaaa", "cccccccccccc", "imported"})
+    assert sorted(p.name for p in (tmp_path / gazetteer_edits.SNAPSHOTS).iterdir()) == ["aaaaaaaaaaaa", "cccccccccccc"]
+    gazetteer_edits.prune(tmp_path / "elsewhere", set())  # no copies at all: nothing to do
+
+
 def test_an_edit_to_states_or_cities_re_tags_every_document(sample_archive, tmp_path, edit):
     data = _copy(sample_archive, tmp_path, "data")
     edit("states.toml", CITY)
