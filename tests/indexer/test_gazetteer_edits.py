@@ -125,12 +125,16 @@ def test_copies_in_use_are_kept(tmp_path):
     gazetteer_edits.prune(tmp_path / "elsewhere", set())  # no copies at all: nothing to do
 
 
-def test_an_edit_to_states_or_cities_re_tags_every_document(sample_archive, tmp_path, edit):
-    data = _copy(sample_archive, tmp_path, "data")
-    edit("states.toml", CITY)
+def _assert_everything_tagged_again(data: Path) -> None:
     with Archive(data) as archive:
         report = build.build_index(archive, workers=0)
         assert (report.tagged, report.kept) == (archive.catalog.count(), 0)
+
+
+def test_an_edit_to_states_or_cities_re_tags_every_document(sample_archive, tmp_path, edit):
+    data = _copy(sample_archive, tmp_path, "data")
+    edit("states.toml", CITY)
+    _assert_everything_tagged_again(data)
 
 
 def test_without_a_copy_of_the_old_gazetteer_every_document_is_tagged_again(sample_archive, tmp_path, edit):
@@ -138,9 +142,7 @@ def test_without_a_copy_of_the_old_gazetteer_every_document_is_tagged_again(samp
     for copy in (data / gazetteer_edits.SNAPSHOTS).iterdir():
         (copy / "people.toml").write_text("not = [valid", encoding="utf-8")  # damaged: not trusted
     edit("people.toml", PERSON)
-    with Archive(data) as archive:
-        report = build.build_index(archive, workers=0)
-        assert (report.tagged, report.kept) == (archive.catalog.count(), 0)
+    _assert_everything_tagged_again(data)
 
 
 def test_the_cli_says_how_many_documents_kept_their_tags(sample_archive, tmp_path, edit):
