@@ -333,9 +333,7 @@ class Catalog:
     def stale_tagged_ids(self, gazetteer_version: str) -> list[str]:
         """Documents tagged with another gazetteer than ``gazetteer_version``, in archive order (imported
         annotations are kept as exported)."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT id FROM documents WHERE tagged_with IS NOT NULL AND tagged_with NOT IN (?, 'imported')"
-            " ORDER BY rowid", (gazetteer_version,))]
+        return [doc_id for doc_id, _version in self.stale_tagged(gazetteer_version)]
 
     def stale_tagged(self, gazetteer_version: str) -> list[tuple[str, str]]:
         """(id, the gazetteer version it was tagged with) of the documents stale_tagged_ids() names."""

@@ -115,8 +115,8 @@ class Candidates:
                 longest = max(words, key=len)
                 self._by_longest.setdefault(longest, []).append([w for w in words if w != longest])
         # longest first, so that the alternation tries "nysut" before "ny"
-        body = "|".join(re.escape(w) for w in sorted(self._by_longest, key=len, reverse=True))
-        self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if body else None
+        self._pattern = _whole_words(sorted(self._by_longest, key=len, reverse=True))
+        self._words = {w: _whole_words([w]) for lists in self._by_longest.values() for words in lists for w in words}
 
     def may_change(self, title: str | None, text: str | None, source_organization: str | None) -> bool:
         """Whether tagging this document with the new gazetteer may give other results than the old one.
@@ -126,9 +126,14 @@ class Candidates:
         lowered = "\n".join(part for part in (title, text, source_organization) if part).lower()
         for longest in set(self._pattern.findall(lowered)):
             for others in self._by_longest[longest]:
-                if all(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", lowered) for w in others):
+                if all(self._words[w].search(lowered) for w in others):  # type: ignore[union-attr]
                     return True
         return False
+
+
+def _whole_words(words: list[str]) -> re.Pattern[str] | None:
+    """Any of ``words`` as a whole word (not inside a longer one); None for no words."""
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, words))})(?!\w)") if words else None
 
 
 def unaffected(catalog: Catalog, data_dir: Path, current: gz.Gazetteer, stale: list[tuple[str, str]],
