@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from archive import Archive
 from archive.catalog import Catalog
+from indexer import gazetteer, gazetteer_edits
 from indexer.annotate import annotate, document_position, gazetteer_version, store_positions
 from indexer.engine import IndexBusy, SearchBackend, open_backend
 from indexer.positions import lexicon_version
@@ -228,8 +229,6 @@ class _Run:
         self.lock = lock
 
     def run(self) -> IndexReport:
-        from indexer import gazetteer, gazetteer_edits
-
         # a copy of the gazetteer tagged with: what a later edit changed is told from it
         gazetteer_edits.save(self.archive.path, gazetteer.default())
         live = search_index(self.archive)
@@ -293,8 +292,6 @@ class _Run:
     def _stale(self) -> list[str]:
         """Documents to tag again because the gazetteer changed since they were tagged: those it may tag
         otherwise now. The others are marked as tagged with this gazetteer, as they are."""
-        from indexer import gazetteer, gazetteer_edits
-
         stale = self.catalog.stale_tagged(self.gazetteer)
         if not stale:
             return []
