@@ -12,6 +12,7 @@ finished rounds in place and the next run goes on from there; a rebuild writes b
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
 import math
 import multiprocessing
@@ -38,6 +39,10 @@ ROUND_MIN = 2000  # documents per committed round, at least
 ROUNDS = 4  # a large run commits about this many times (resume points; each round adds index segments)
 PARALLEL_MIN = 1500  # fewer pending documents than this are done in this process (no worker start-up)
 MARKER = "REBUILDING.json"  # in index.building: a rebuild in progress, resumed by the next run
+# Python's default (700 new container objects) runs the collector a few times per document tagged, and each
+# run walks the young objects of the round (catalog rows, pending index postings): about a tenth of a
+# worker's time. The work here makes few reference cycles, so collecting every 20,000 is plenty.
+GC_THRESHOLD = 20_000
 
 
 @dataclass
@@ -50,6 +55,22 @@ class IndexReport:
     resumed: bool = False
     workers: int = 0
     kept: int = 0  # tagged with an earlier gazetteer, and not tagged again: the edit names nothing they hold
+
+
+@contextmanager
+def _long_lived_heap() -> Iterator[None]:
+    """For the length of a run: what is loaded so far (the vocabularies, hundreds of thousands of objects
+    that live as long as the process) is left out of garbage collection, and collections are rarer. Frozen
+    before the workers fork, the collector never writes to those shared pages in a worker either, so they
+    stay shared instead of being copied into each worker."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 @contextmanager
@@ -317,14 +338,21 @@ class _Run:
         parallel = self.workers > 0 and len(jobs) >= PARALLEL_MIN and hasattr(target, "segment_builder")
         if self.progress:
             self.progress("indexing", 0, len(jobs))
+        if parallel or any(j.tag or j.position or j.retag for j in jobs):
+            _preload()  # before the freeze below (and before forking workers)
+        with _long_lived_heap():
+            self._rounds(rounds, target, update, parallel, len(jobs))
+
+    def _rounds(self, rounds: list[list[Job]], target: SearchBackend, update: bool, parallel: bool,
+                total: int) -> None:
         pool = _Pool(self.catalog.path, target.directory, self.workers, self.lock) if parallel else None
         self.report.workers = self.workers if parallel else 0
         done = 0
         try:
             for batch in rounds:
                 with target.writer(bulk=False) as writer:
-                    written = (pool.round(self, batch, writer, update, done, len(jobs)) if pool
-                               else self._serial_round(batch, writer, update, done, len(jobs)))
+                    written = (pool.round(self, batch, writer, update, done, total) if pool
+                               else self._serial_round(batch, writer, update, done, total))
                 # Marked only after the index committed: a killed run leaves these documents pending, not lost.
                 with self.catalog.transaction() as conn:
                     self.catalog.mark_indexed(conn, written)
@@ -357,7 +385,6 @@ class _Pool:
     end with this process) and opens its own catalog connection."""
 
     def __init__(self, db: Path, index_dir: Path, n: int, lock: IO[str]):
-        _preload()
         ctx = multiprocessing.get_context("fork")
         self.results = ctx.Queue()
         self.queues = [ctx.Queue() for _ in range(n)]
