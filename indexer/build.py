@@ -265,6 +265,8 @@ class _Run:
         gazetteer_edits.prune(self.archive.path, self.catalog.tagging_versions() | {self.gazetteer})
         if hasattr(live, "warm") and live.exists():
             live.warm()  # also when nothing changed: builds what an older optout did not write (cheap otherwise)
+        if live.exists():
+            live.mark_healthy()  # read at the start (or written by this run): the next run need not read it all
         return self.report
 
     def _target(self, live: SearchBackend) -> SearchBackend:
@@ -281,7 +283,7 @@ class _Run:
             return building
         # Left by a rebuild that was killed before it could be resumed: never read, and this process holds the lock.
         shutil.rmtree(self.building, ignore_errors=True)
-        if not (self.rebuild or not live.exists() or not live.healthy()):
+        if not (self.rebuild or not live.exists() or not live.known_healthy()):
             return live
         # A missing or unreadable index is rebuilt from the archive: it is derived data.
         self.report.rebuilt = True

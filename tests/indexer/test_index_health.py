@@ -41,3 +41,45 @@ def test_a_killed_rebuilds_leftovers_are_removed_by_the_next_index_run(sample_ar
     run = invoke("index", data_dir=data)
     assert run.returncode == 0 and "updated the index" in run.stdout
     assert not (data / "index.building").exists()
+
+
+def test_an_index_unchanged_since_a_run_is_not_read_again(sample_archive, tmp_path, monkeypatch):
+    """The full read is skipped when no index file changed since the last run ended; a changed file (damage
+    rewrites it) is read again."""
+    from archive import Archive
+    from indexer import build
+    from indexer.whoosh_backend import WhooshBackend
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_archive, data)
+    (data / "index" / "verified.json").unlink(missing_ok=True)  # as an index an older optout wrote
+    reads = []
+    real = WhooshBackend.healthy
+    monkeypatch.setattr(WhooshBackend, "healthy", lambda self: reads.append(1) or real(self))
+    with Archive(data) as archive:
+        build.build_index(archive)  # the first run reads it all, then remembers the files
+        assert len(reads) == 1
+        build.build_index(archive)
+        assert len(reads) == 1
+        _damage(data / "index")
+        report = build.build_index(archive)
+    assert len(reads) == 2 and report.rebuilt
+
+
+def test_a_new_version_with_other_fields_reads_the_index_again(sample_archive, tmp_path, monkeypatch):
+    from archive import Archive
+    from indexer import build
+    from indexer.whoosh_backend import WhooshBackend
+
+    data = tmp_path / "data"
+    shutil.copytree(sample_archive, data)
+    with Archive(data) as archive:
+        build.build_index(archive)
+    stamp = json.loads((data / "index" / "verified.json").read_text())
+    stamp["fields"]["documents"].remove("position")  # as an older optout, without that field, left it
+    (data / "index" / "verified.json").write_text(json.dumps(stamp))
+    reads = []
+    real = WhooshBackend.healthy
+    monkeypatch.setattr(WhooshBackend, "healthy", lambda self: reads.append(1) or real(self))
+    assert WhooshBackend(data / "index").known_healthy()
+    assert reads == [1]
