@@ -97,12 +97,13 @@ class LinearModel:
 
     def _add(self, z: list[float], grams: list[str], name: str) -> None:
         scaled = self._scaled(name)
-        distinct = dict.fromkeys(grams)  # first seen first, as Counter(grams) orders them
-        rows = list(filter(None, map(scaled.get, distinct)))  # the known grams' rows (a row is a non-empty tuple)
-        if not rows:
+        known = list(filter(scaled.__contains__, grams))  # unknown grams weigh nothing: drop them first
+        if not known:
             return
-        if len(distinct) < len(grams):  # some gram repeats: only then count them
-            counts = Counter(grams)
+        distinct = dict.fromkeys(known)  # first seen first, as Counter(known) orders them
+        rows = list(map(scaled.__getitem__, distinct))
+        if len(distinct) < len(known):  # some known gram repeats: only then count them
+            counts = Counter(known)
             for g in compress(counts, map(_MORE_THAN_ONCE, counts.values())):
                 r = scaled.get(g)
                 if r is not None:

@@ -265,29 +265,49 @@ class Lexicon:
         self._check_keys("senses", sen, {"not_targets"})
         self._not_target = _AtWords(self._compile("senses", sen.get("not_targets")))
         self.not_target_re = self._not_target.pattern
+        try:
+            self._words: _Words | None = _Words([self.target_re, self.cue_re],
+                                                [self._not_target, self._reported, self._sarcasm, self._contrast])
+        except ValueError:
+            self._words = None  # each table walks the text on its own
+
+    def word_starts(self, text: str) -> list[int] | None:
+        """Where the tables may match (``_Words``), or None when they walk the text each on its own."""
+        return self._words.starts(text) if self._words is not None else None
+
+    def _joined(self, a: _AtWords | None, at: list[int] | None) -> bool:
+        return at is not None and a is not None and id(a) in self._words.joined  # type: ignore[union-attr]
 
     # -- matching --------------------------------------------------------------------------------
 
-    def scan(self, text: str) -> tuple[list[_Match], list[tuple[_Match, _Cue]]]:
-        """Targets and cues of ``text`` (each table walks the words on its own: matches do not overlap)."""
-        return self.target_matches(text), self.cue_matches(text)
+    def scan(self, text: str, at: list[int] | None = None) -> tuple[list[_Match], list[tuple[_Match, _Cue]]]:
+        """Targets and cues of ``text`` (each table walks the words on its own: matches do not overlap);
+        ``at`` is ``word_starts(text)`` when the caller has it."""
+        if at is None:
+            at = self.word_starts(text)
+        return self.target_matches(text, at), self.cue_matches(text, at)
 
-    def target_matches(self, text: str) -> list[_Match]:
+    def has(self, a: _AtWords, text: str, at: list[int] | None) -> bool:
+        """Whether ``a`` (reported speech, sarcasm, contrast) matches in ``text``, whose word starts ``at`` are."""
+        return a.search_at(text, at) if self._joined(a, at) else a.search(text)  # type: ignore[arg-type]
+
+    def target_matches(self, text: str, at: list[int] | None = None) -> list[_Match]:
         """The targets of ``text``, but not where a sense that is no target ("blood test") covers them."""
         names = self._target_names
         out = [_Match(m.start(), m.end(), m.group(0), names[int(m.lastgroup[1:])])  # type: ignore[index]
-               for m in self.target_re.finditer(text)]
+               for m in self.target_re.finditer(text, at)]
         if out:
-            blocked = self._not_target.spans(text)
+            nt = self._not_target
+            blocked = nt.spans_at(text, at) if self._joined(nt, at) else nt.spans(text)  # type: ignore[arg-type]
             if blocked:
                 out = [t for t in out if not any(s <= t.start < e for s, e in blocked)]
         return out
 
-    def cue_matches(self, text: str) -> list[tuple[_Match, _Cue]]:
+    def cue_matches(self, text: str, at: list[int] | None = None) -> list[tuple[_Match, _Cue]]:
         """The evaluative and fixed cues of ``text`` with their entries."""
         out = []
         cues = self.cues
-        for m in self.cue_re.finditer(text):
+        for m in self.cue_re.finditer(text, at):
             cue = cues[int(m.lastgroup[1:].split("_", 1)[0])]  # type: ignore[index]
             out.append((_Match(m.start(), m.end(), m.group(0), cue.name), cue))
         return out
@@ -304,23 +324,61 @@ class _AtWords:
     and a match right where the last one ended after a non-word character, are tried with ``pattern``."""
 
     def __init__(self, body: str, firsts: set[str] | None = None):
+        self.body = body
         self.pattern = re.compile(rf"\b(?:{body})")
         firsts = _prefixes(body, 1) if firsts is None else firsts  # the first characters its matches can have
         # Unknown first characters ("") or non-word ones: \b means something else there, use the pattern
         words = all(c and _WORD_CHAR.match(c) for c in firsts)
         self.fast = re.compile(rf"\W(?:{body})") if words else None
+        # In ASCII text \W is exactly this set, which the engine tests from a bitmap: twice as fast as \W
+        self.ascii = re.compile(rf"[^0-9A-Za-z_](?:{body})") if words else None
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches anywhere in ``text``."""
         if self.fast is None:
             return self.pattern.search(text) is not None
-        return self.pattern.match(text) is not None or self.fast.search(text) is not None
+        fast = self.ascii if text.isascii() else self.fast
+        return self.pattern.match(text) is not None or fast.search(text) is not None  # type: ignore[union-attr]
+
+    def first(self, text: str) -> str | None:
+        """The words of ``pattern.search(text)``, or None."""
+        if self.fast is None:
+            m = self.pattern.search(text)
+            return m.group(0) if m else None
+        m = self.pattern.match(text)
+        if m is not None:
+            return m.group(0)
+        m = (self.ascii if text.isascii() else self.fast).search(text)  # type: ignore[union-attr]
+        return m.group(0)[1:] if m else None
+
+    def search_at(self, text: str, starts: list[int]) -> bool:
+        """search(), when ``starts`` holds every word start where a match may begin (``_Words``)."""
+        match = self.pattern.match
+        return any(match(text, p) is not None for p in starts)
+
+    def spans_at(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
+        """spans(), when ``starts`` (in order) holds every word start where a match may begin."""
+        out: list[tuple[int, int]] = []
+        match = self.pattern.match
+        end = 0
+        for p in starts:
+            if p < end:
+                continue
+            m = match(text, p)
+            if m is not None:
+                if m.end() == p:
+                    return self.spans(text)  # an empty match: finditer's rules for those are its own
+                end = m.end()
+                out.append((p, end))
+        return out
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """The (start, end) of each match of ``pattern.finditer(text)``."""
         fast = self.fast
         if fast is None:
             return [m.span() for m in self.pattern.finditer(text)]
+        if text.isascii():
+            fast = self.ascii
         out: list[tuple[int, int]] = []
         match = self.pattern.match
         pos = 0
@@ -346,6 +404,42 @@ class _AtWords:
 KEY_CHARS = 4  # how many first characters of a word pick its table
 
 
+class _Words:
+    """The word starts where any of several tables and expressions may match, found in one pass over the
+    text instead of one pass each (each pass costs about as much as the others together: the engine's step
+    over the characters is the work). It is a trie gate like ``_Dispatch``'s, but inside a look-ahead, so that
+    a match is one character long and never hides the next word start. Each table then tries only these
+    places, with its own rules (``_Dispatch.finditer``, ``_AtWords.spans_at``). Expressions whose first
+    characters are not known (or are no word characters) cannot join: ``joined`` says which did."""
+
+    def __init__(self, tables: list[_Dispatch], others: list[_AtWords | None]):
+        own: dict[str, list[str]] = {}
+        for d in tables:
+            for key, patterns in d.gated.items():
+                own.setdefault(key, []).extend(patterns)
+        self.joined: set[int] = set()
+        for a in others:
+            keys = _prefixes(a.body, KEY_CHARS) if a is not None and a.fast is not None else {""}
+            if a is None or "" in keys or not all(_WORD_CHAR.match(k[0]) for k in keys):
+                continue
+            self.joined.add(id(a))
+            for key in keys:
+                own.setdefault(key, []).append(a.body)
+        if not all(_WORD_CHAR.match(k[0]) for k in own):
+            raise ValueError("a table key starts with a non-word character")  # not with the shipped lexicon
+        body = _combine(own)
+        self._first = re.compile(f"(?={body})")
+        self._fast = re.compile(rf"\W(?={body})")
+        self._ascii = re.compile(rf"[^0-9A-Za-z_](?={body})")
+
+    def starts(self, text: str) -> list[int]:
+        """The word starts, in order, where some table or expression may match."""
+        out = [0] if self._first.match(text) else []
+        fast = self._ascii if text.isascii() else self._fast
+        out.extend(m.end() for m in fast.finditer(text))
+        return out
+
+
 class _Dispatch:
     """Named patterns looked up by the first few characters of each word: Python's regex engine would
     otherwise try hundreds of alternatives at every position. Same results as one alternation in list order
@@ -369,8 +463,8 @@ class _Dispatch:
             own[key] = [pattern for _, pattern, ps in prefixes if key in ps or ("" in ps and len(key) == 1)]
             self.sources[key] = "|".join(f"(?P<{name}>{pattern})" for name, pattern in alts)
         self.table: dict[str, re.Pattern[str]] = {}
-        gated = {k: v for k, v in own.items() if v}
-        self.gate = _AtWords(_combine(gated), {k[0] for k in gated})
+        self.gated = {k: v for k, v in own.items() if v}
+        self.gate = _AtWords(_combine(self.gated), {k[0] for k in self.gated})
         self.combined = self.gate.pattern
 
     def lookup(self, text: str, pos: int = 0) -> re.Pattern[str] | None:
@@ -385,11 +479,12 @@ class _Dispatch:
                 return r
         return None
 
-    def finditer(self, text: str) -> Any:
-        """The matches, in order (``lastgroup`` names the pattern), as the words' tables find them."""
+    def finditer(self, text: str, starts: list[int] | None = None) -> Any:
+        """The matches, in order (``lastgroup`` names the pattern), as the words' tables find them; with
+        ``starts`` (in order), only there (it must hold every word start where a table may match)."""
         end = 0
         lookup = self.lookup
-        for pos, _ in self.gate.spans(text):
+        for pos in (starts if starts is not None else [p for p, _ in self.gate.spans(text)]):
             if pos < end:
                 continue  # inside the last match: matches do not overlap
             # the combined expression found where a table may match; the word's own table says what and which
@@ -546,17 +641,19 @@ _NORMALIZE = {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u201
               "\u2011": "-", "\u00a0": " "}
 
 
-@dataclass
 class _Tally:
-    sup: float = 0.0
-    opp: float = 0.0
-    neu: float = 0.0
-    topic: bool = False
-    sarcasm: bool = False
-    # whether the whole text has reported speech or sarcasm at all: most clauses need not be searched
-    may_report: bool = True
-    may_sarcasm: bool = True
-    result: Position = field(default_factory=lambda: Position("none", 0.0))
+    """The evidence summed so far. (A plain class: one is made per quote, and a dataclass with default
+    factories costs several times as much to make.)"""
+
+    __slots__ = ("sup", "opp", "neu", "topic", "sarcasm", "may_report", "may_sarcasm", "result")
+
+    def __init__(self, may_report: Any = True, may_sarcasm: Any = True):
+        self.sup = self.opp = self.neu = 0.0
+        self.topic = self.sarcasm = False
+        # whether the whole text has reported speech or sarcasm at all: most clauses need not be searched
+        self.may_report = may_report
+        self.may_sarcasm = may_sarcasm
+        self.result = Position("none", 0.0)
 
     def add(self, position: str, weight: float, label: str) -> None:
         if position == "supports":
@@ -573,11 +670,13 @@ def _flip(position: str) -> str:
     return {"supports": "opposes", "opposes": "supports"}.get(position, position)
 
 
-def _clauses(text: str, lex: Lexicon, starts: list[int] | None = None) -> list[tuple[int, int, float]]:
+def _clauses(text: str, lex: Lexicon, starts: list[int] | None = None,
+             at: list[int] | None = None) -> list[tuple[int, int, float]]:
     """Clauses as (start, end, weight): after a contrast word they weigh more, the part before it less.
-    With ``starts`` (sorted), sentences where none of them is are left out (their clauses hold none)."""
+    With ``starts`` (sorted), sentences where none of them is are left out (their clauses hold none);
+    ``at`` is ``lex.word_starts(text)`` when known."""
     # whether a sentence may hold a contrast word (the text has one, when they are plain words)
-    contrast = lex._contrast.search(text) if lex._contrast is not None else True
+    contrast = lex.has(lex._contrast, text, at) if lex._contrast is not None else True
     if not _MAY_SPLIT.search(text) and not ("-" in text and _SPACED_DASH.search(text)) \
             and not (contrast and lex.contrast_re.search(text)) and not lex.condition_re.search(text):
         w = lex.sub_w if lex.subordinate_re.search(text) else 1.0
@@ -616,13 +715,18 @@ def _clauses(text: str, lex: Lexicon, starts: list[int] | None = None) -> list[t
 
 
 def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Match],
-                scanned: tuple[list[_Match], list[tuple[_Match, _Cue]]] | None = None) -> None:
-    """Scan ``body`` once (unless ``scanned`` holds its targets and cues), then score it clause by clause."""
-    targets, cues = scanned or lex.scan(body)
+                scanned: tuple[list[_Match], list[tuple[_Match, _Cue]]] | None = None,
+                at: list[int] | None = None) -> None:
+    """Scan ``body`` once (unless ``scanned`` holds its targets and cues; ``at``, its word starts), then
+    score it clause by clause."""
+    if scanned is None:
+        at = lex.word_starts(body)
+        scanned = lex.scan(body, at)
+    targets, cues = scanned
     if not targets and not cues:
         return  # nothing to weigh: no need to split it into clauses
     starts = sorted([t.start for t in targets] + [m.start for m, _ in cues])
-    for a, b, weight in _clauses(body, lex, starts):
+    for a, b, weight in _clauses(body, lex, starts, at):
         ts = [_Match(t.start - a, t.end - a, t.text, t.name) for t in targets if a <= t.start < b]
         cs = [(_Match(m.start - a, m.end - a, m.text, m.name), c) for m, c in cues if a <= m.start < b]
         if ts or cs:  # a clause with neither adds nothing to the tally or the context
@@ -691,11 +795,11 @@ def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, conte
 
 def _frame(clause: str, weight: float, on_topic: bool, sarcastic: bool, tally: _Tally, lex: Lexicon) -> float:
     """Reported speech and sarcasm: what the clause's cues are worth."""
-    reported = lex.reported_re.search(clause) if tally.may_report else None
+    reported = lex._reported.first(clause) if tally.may_report else None
     if reported:
         weight *= lex.reported_factor
         if on_topic:
-            tally.add("neutral", lex.reported_neutral, "reported: " + reported.group(0))
+            tally.add("neutral", lex.reported_neutral, "reported: " + reported)
     if sarcastic and on_topic:
         tally.sarcasm = True
         if "sarcasm" not in tally.result.notes:
@@ -862,11 +966,12 @@ def _score(text: str | None, lexicon: Lexicon | None = None, title: str | None =
     if title:
         body = title + ".\n" + body
     body = _normalize(body)
-    targets, cues = lex.scan(body)
+    at = lex.word_starts(body)
+    targets, cues = lex.scan(body, at)
     if not targets and not cues:
         return _decide(_Tally(), lex), None  # nothing to weigh (a third of bench/tagging.py's quotes)
-    tally = _Tally(may_report=lex._reported.search(body), may_sarcasm=lex._sarcasm.search(body))
-    _score_text(body, tally, lex, {}, (targets, cues))
+    tally = _Tally(may_report=lex.has(lex._reported, body, at), may_sarcasm=lex.has(lex._sarcasm, body, at))
+    _score_text(body, tally, lex, {}, (targets, cues), at)
     return _decide(tally, lex), tally.may_sarcasm
 
 

@@ -82,3 +82,28 @@ def test_a_lexicon_from_text_uses_the_same_dispatch():
     lex = Lexicon(text=positions.DATA.read_text(encoding="utf-8"))
     assert [(t.start, t.name) for t in lex.target_matches("we opt out of the test")] == \
         [(t.start, t.name) for t in default_lexicon().target_matches("we opt out of the test")]
+
+
+def test_one_pass_over_the_words_finds_what_each_table_finds_on_its_own():
+    lex = default_lexicon()
+    assert lex._words is not None and len(lex._words.joined) == 4  # the shipped expressions all join the pass
+    others = [lex._not_target, lex._reported, lex._sarcasm, lex._contrast]
+    texts = _texts() + ["\"refuse the test,\" she said, but oh great, another exam", "opt-out (opting out) - now",
+                        "caf\u00e9 refus\u00e9 the test", "", "   ", "test", "don't take the test; critics say it's fine"]
+    for text in texts:
+        at = lex.word_starts(text)
+        assert at == sorted(set(at))
+        assert [(m.start(), m.end(), m.lastgroup) for m in lex.target_re.finditer(text, at)] == \
+            [(m.start(), m.end(), m.lastgroup) for m in lex.target_re.finditer(text)], text
+        assert [(m.start, m.end, m.name) for m, _ in lex.cue_matches(text, at)] == \
+            [(m.start, m.end, m.name) for m, _ in lex.cue_matches(text)], text
+        for a in others:
+            assert a.search_at(text, at) == (a.pattern.search(text) is not None), (a.body[:40], text)
+            assert a.spans_at(text, at) == [m.span() for m in a.pattern.finditer(text)], (a.body[:40], text)
+
+
+def test_first_is_the_words_of_the_first_match():
+    lex = default_lexicon()
+    for text in _texts() + ["critics say the test is fine", "some parents said they would opt out", ""]:
+        m = lex._reported.pattern.search(text)
+        assert lex._reported.first(text) == (m.group(0) if m else None), text
