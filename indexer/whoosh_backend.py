@@ -395,7 +395,7 @@ class WhooshBackend:
             if adopted:
                 _commit_adopting(w, adopted)
             else:
-                w.commit()
+                w.commit(mergetype=_reclaim_then_merge_small)
 
     @contextmanager
     def writer(self, timeout: float = 0.0, bulk: bool = False) -> Iterator[_Writer]:
@@ -563,13 +563,45 @@ class SegmentBuilder:
         return done
 
 
-def _commit_adopting(w: Any, adopted: list[Any]) -> None:
-    """Commit ``w`` with adopted segments beside the existing ones (what MpWriter does for its sub-writers),
-    merging none: a round of a large run adds its segments and moves on."""
-    from whoosh.writing import NO_MERGE
+# A segment at least this much of which is deleted documents is rewritten (its live documents only) when
+# the index is next committed. Without it, re-tagged documents' old versions stayed on disk for good: eight
+# full re-tags of 5,000 documents took each index from 6 to 54 segments and 77 to 164 MB.
+RECLAIM_SHARE = 0.5
 
+
+def _reclaim(writer: Any, segments: list[Any]) -> list[Any]:
+    """Merge policy: segments with no live document are dropped (their files go with the next table of
+    contents: nothing to rewrite), those with RECLAIM_SHARE or more deleted are merged into ``writer``
+    (which copies only their live documents); the others are kept as they are."""
+    from whoosh.reading import SegmentReader
+
+    kept = []
+    for seg in segments:
+        total, dead = seg.doc_count_all(), seg.deleted_count()
+        if dead >= total:
+            continue
+        if dead >= RECLAIM_SHARE * total:
+            reader = SegmentReader(writer.storage, writer.schema, seg)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(seg)
+    return kept
+
+
+def _reclaim_then_merge_small(writer: Any, segments: list[Any]) -> list[Any]:
+    """Whoosh's default policy (small segments merged) after ``_reclaim``."""
+    from whoosh.writing import MERGE_SMALL
+
+    return MERGE_SMALL(writer, _reclaim(writer, segments))
+
+
+def _commit_adopting(w: Any, adopted: list[Any]) -> None:
+    """Commit ``w`` with adopted segments beside the existing ones (what MpWriter does for its sub-writers).
+    Only ``_reclaim`` merges: a round of a large run adds its segments and moves on, without the cost of
+    Whoosh's small-segment merging, which can rewrite most of the index in one commit."""
     w._check_state()  # noqa: SLF001
-    final = w._merge_segments(NO_MERGE, False, False)  # noqa: SLF001
+    final = w._merge_segments(_reclaim, False, False)  # noqa: SLF001
     if w._added:  # noqa: SLF001
         final.append(w._finalize_segment())  # noqa: SLF001
     else:

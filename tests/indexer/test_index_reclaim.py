@@ -1,0 +1,66 @@
+"""Deleted documents do not pile up: commits drop segments with nothing live and rewrite those mostly
+deleted (indexer/whoosh_backend.py, ``_reclaim``), with every search giving what it gave before."""
+
+from whoosh import index as windex
+
+from indexer.engine import DOCS, QUOTES
+from indexer.whoosh_backend import RECLAIM_SHARE, WhooshBackend
+
+from .test_whoosh_segments import _Doc, _documents, _search_all
+
+
+def _segments(backend, name=DOCS):
+    ix = windex.open_dir(str(backend.directory / name))
+    return [(s.doc_count_all(), s.deleted_count()) for s in ix._segments()]
+
+
+def _adopt(backend, docs, replace=False):
+    builder = backend.segment_builder(limitmb=1)
+    builder.limit = 40_000  # bytes: a new segment every few dozen documents, as a large run's workers do
+    for d in docs:
+        builder.add(d)
+    segments = builder.finish()
+    with backend.writer() as w:
+        if replace:
+            for d in docs:
+                w.delete(d.id)
+        w.adopt(segments)
+
+
+def test_full_retags_do_not_grow_the_index(tmp_path):
+    docs = [_Doc(r) for r in _documents(200)]
+    backend = WhooshBackend(tmp_path / "ix")
+    backend.create()
+    _adopt(backend, docs)
+    first = _segments(backend)
+    before = _search_all(backend)
+    for _ in range(3):  # every document re-tagged: its old version deleted, the new one in new segments
+        _adopt(backend, docs, replace=True)
+    after = _segments(backend)
+    assert len(after) == len(first)  # the old segments, all deleted, were dropped
+    assert all(dead == 0 for _, dead in after)
+    assert backend.doc_count() == 200
+    assert _search_all(backend) == before
+    quotes = windex.open_dir(str(backend.directory / QUOTES))
+    assert quotes.doc_count() == quotes.doc_count_all()  # the quotes index too
+
+
+def test_mostly_deleted_segments_are_rewritten_and_the_rest_kept(tmp_path):
+    docs = [_Doc(r) for r in _documents(200)]
+    backend = WhooshBackend(tmp_path / "ix")
+    backend.create()
+    _adopt(backend, docs)
+    before = _search_all(backend)
+    # a small run (the locked writer) re-writes every third document: no segment reaches RECLAIM_SHARE
+    with backend.writer() as w:
+        for d in docs[::3]:
+            w.add(d, update=True)
+    some = _segments(backend)
+    assert any(dead for _, dead in some) and all(dead < RECLAIM_SHARE * total for total, dead in some)
+    # then most of the rest: every segment but the last small run's is past the share and rewritten
+    _adopt(backend, [d for i, d in enumerate(docs) if i % 3], replace=True)
+    after = _segments(backend)
+    assert sum(dead for _, dead in after) < sum(dead for _, dead in some)
+    assert all(dead < RECLAIM_SHARE * total for total, dead in after)
+    assert backend.doc_count() == 200
+    assert _search_all(backend) == before
