@@ -182,14 +182,19 @@ aliases = ["civil rights groups"]
 kind = "advocacy"
 level = "national"
 """)
-# A city added to states.toml: an edit that may change any document (a state's test is inferred from the
-# state and year), so every document is tagged again. The worst case of a gazetteer edit.
+# A state entry added to states.toml: an edit that may change any document (a state's test is inferred from
+# the state and year), so every document is tagged again. The worst case of a gazetteer edit. (A [[city]]
+# entry would not do: a city edit re-tags only the documents naming the city.)
 STATES_EDIT = ("states.toml", """
 
-[[city]]
-name = "Quillport"
-state = "NY"
-aliases = ["Quillport"]
+[[state]]
+code = "PR"
+name = "Puerto Rico"
+ap = ["P.R."]
+capital = "San Juan"
+cities = ["Ponce"]
+ambiguous = false
+demonyms = ["Puerto Ricans"]
 """)
 
 

@@ -3,8 +3,11 @@
 `optout index` keeps a copy of each gazetteer it tags with (``<data>/gazetteers/<version>/``). After an edit,
 the copy the documents were tagged with is compared with the gazetteer now in use, entry by entry:
 
-- an edit to states, cities or tests may change any document (a state's test is inferred from the state and
-  year, with no name in the text), so every document is tagged again;
+- an edit to states or tests may change any document (a state's test is inferred from the state and year,
+  with no name in the text), so every document is tagged again;
+- an edit to a city entry (``[[city]]`` in states.toml) changes only documents that name the city: a city
+  counts only where one of its aliases is matched in the text (it gives that place's state, and tells which
+  city's local union "the city's teachers union" is);
 - an edit to organizations or people changes only documents that name a changed entry. Every effect of an
   entry on a document starts from one of its names (or descriptions, or a person's surname) matched in the
   text, or from the document's source organization; a person's tags and speaker organization come from their
@@ -66,7 +69,10 @@ def load_copy(data_dir: Path, version: str) -> gz.Gazetteer | None:
 
 def changed_names(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
     """The names whose documents an edit from ``old`` to ``new`` can change; None when it can change any."""
-    if old.states != new.states or old.cities != new.cities or old.tests != new.tests:
+    if old.states != new.states or old.tests != new.tests:
+        return None
+    cities = _changed_cities(old, new)
+    if cities is None:
         return None
     if not _same_order(old.organizations, new.organizations) or not _same_order(
             [p.name for p in old.people], [p.name for p in new.people]):
@@ -77,7 +83,7 @@ def changed_names(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
     new_people = {p.name: p for p in new.people}
     if len(old_people) != len(old.people) or len(new_people) != len(new.people):
         return None  # two entries with one name: which one a text means depends on their order
-    names: list[str] = []
+    names: list[str] = cities
     for g in (old, new):
         for name in orgs:
             org = g.organizations.get(name)
@@ -94,6 +100,21 @@ def changed_names(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
             if person is not None:
                 names += [person.name, *person.aliases, person.surname]
     return names
+
+
+def _changed_cities(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
+    """The names and aliases (before and after) of the cities an edit changed; None when it may change any
+    document (two cities with one name, or cities moved: where aliases overlap, the first listed may win)."""
+    if old.cities == new.cities:
+        return []
+    old_by, new_by = {c.name: c for c in old.cities}, {c.name: c for c in new.cities}
+    if len(old_by) != len(old.cities) or len(new_by) != len(new.cities):
+        return None
+    if not _same_order([c.name for c in old.cities], [c.name for c in new.cities]):
+        return None
+    changed = {n for n in old_by.keys() | new_by.keys() if old_by.get(n) != new_by.get(n)}
+    return [form for group in (old_by, new_by) for n in sorted(changed) if n in group
+            for form in (group[n].name, *group[n].aliases)]
 
 
 def _same_order(old: Iterable[str], new: Iterable[str]) -> bool:

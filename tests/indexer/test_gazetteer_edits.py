@@ -26,12 +26,26 @@ organization = "NYSUT"
 start = 2010
 """
 
+# A city the sample union pages name, placed (wrongly, so that it changes their tags) in New Jersey.
 CITY = """
 
 [[city]]
-name = "Quillport"
-state = "NY"
-aliases = ["Quillport"]
+name = "Riverside"
+state = "NJ"
+aliases = ["Riverside"]
+"""
+
+# A state-level entry: any document's state or inferred test may change.
+TERRITORY = """
+
+[[state]]
+code = "PR"
+name = "Puerto Rico"
+ap = ["P.R."]
+capital = "San Juan"
+cities = ["Ponce"]
+ambiguous = false
+demonyms = ["Puerto Ricans"]
 """
 
 
@@ -76,13 +90,15 @@ def _naming(data: Path, word: str) -> set[str]:
         return {d.id for d in archive.documents() if word in f"{d.title} {d.text}".lower()}
 
 
-@pytest.mark.parametrize("workers", [0, 2])
+@pytest.mark.parametrize(("workers", "part", "text", "words"), [
+    (0, "people.toml", PERSON, ("keane", "marisol")), (2, "people.toml", PERSON, ("keane", "marisol")),
+    (0, "states.toml", CITY, ("riverside",))])
 def test_an_edit_re_tags_the_documents_naming_it_with_the_results_of_re_tagging_all(
-        sample_archive, tmp_path, edit, monkeypatch, workers):
+        sample_archive, tmp_path, edit, monkeypatch, workers, part, text, words):
     monkeypatch.setattr(build, "PARALLEL_MIN", 1)
     data, full = _copy(sample_archive, tmp_path, "data"), _copy(sample_archive, tmp_path, "full")
     before = _annotations(data)
-    edit("people.toml", PERSON)
+    edit(part, text)
     shutil.rmtree(full / gazetteer_edits.SNAPSHOTS)  # without the copy of the old gazetteer: every document
     with Archive(full) as archive:
         everything = build.build_index(archive, workers=workers)
@@ -90,7 +106,7 @@ def test_an_edit_re_tags_the_documents_naming_it_with_the_results_of_re_tagging_
         total = archive.catalog.count()
         report = build.build_index(archive, workers=workers)
         assert archive.catalog.stale_tagged_ids(gazetteer.default().version) == []
-    naming = _naming(data, "keane") | _naming(data, "marisol")
+    naming = set().union(*(_naming(data, w) for w in words))
     assert 0 < len(naming) < total
     assert (everything.tagged, everything.kept) == (total, 0)
     assert (report.tagged, report.kept) == (len(naming), total - len(naming))
@@ -131,9 +147,9 @@ def _assert_everything_tagged_again(data: Path) -> None:
         assert (report.tagged, report.kept) == (archive.catalog.count(), 0)
 
 
-def test_an_edit_to_states_or_cities_re_tags_every_document(sample_archive, tmp_path, edit):
+def test_an_edit_to_states_re_tags_every_document(sample_archive, tmp_path, edit):
     data = _copy(sample_archive, tmp_path, "data")
-    edit("states.toml", CITY)
+    edit("states.toml", TERRITORY)
     _assert_everything_tagged_again(data)
 
 
@@ -191,17 +207,26 @@ def test_a_person_edit_names_the_person_and_surname(packaged):
     assert set(changed_names(packaged, new)) == {person.name, *person.aliases, "R. W.", person.surname}
 
 
-@pytest.mark.parametrize("part", ["tests", "states", "cities"])
-def test_an_edit_to_tests_states_or_cities_may_change_any_document(packaged, part):
+@pytest.mark.parametrize("part", ["tests", "states"])
+def test_an_edit_to_tests_or_states_may_change_any_document(packaged, part):
     if part == "tests":
         name, test = next(iter(packaged.tests.items()))
         new = replace(packaged, tests={**packaged.tests, name: replace(test, years=[1990, 1991])})
-    elif part == "states":
+    else:
         code, state = next(iter(packaged.states.items()))
         new = replace(packaged, states={**packaged.states, code: replace(state, capital="Elsewhere")})
-    else:
-        new = replace(packaged, cities=[*packaged.cities, gazetteer.City("Quillport", "NY", ["Quillport"])])
     assert changed_names(packaged, new) is None
+
+
+def test_a_city_edit_names_the_city_before_and_after(packaged):
+    quillport = gazetteer.City("Quillport", "NY", ["Quillport", "Quill Port"])
+    added = replace(packaged, cities=[*packaged.cities, quillport])
+    assert set(changed_names(packaged, added)) == {"Quillport", "Quill Port"}
+    assert changed_names(added, replace(added, cities=[quillport, *packaged.cities])) is None  # moved
+    renamed = replace(added, cities=[*packaged.cities, replace(quillport, aliases=["Port Quill"])])
+    assert set(changed_names(added, renamed)) == {"Quillport", "Quill Port", "Port Quill"}
+    twice = replace(packaged, cities=[*packaged.cities, quillport, replace(quillport, state="NJ")])
+    assert changed_names(packaged, twice) is None  # two cities with one name
 
 
 def test_moving_entries_may_change_any_document(packaged):
