@@ -185,17 +185,7 @@ level = "national"
 # A state entry added to states.toml: an edit that may change any document (a state's test is inferred from
 # the state and year), so every document is tagged again. The worst case of a gazetteer edit. (A [[city]]
 # entry would not do: a city edit re-tags only the documents naming the city.)
-STATES_EDIT = ("states.toml", """
-
-[[state]]
-code = "PR"
-name = "Puerto Rico"
-ap = ["P.R."]
-capital = "San Juan"
-cities = ["Ponce"]
-ambiguous = false
-demonyms = ["Puerto Ricans"]
-""")
+STATES_EDIT = ("states.toml", (ROOT / "tests/fixtures/gazetteer_edits/territory.toml").read_text(encoding="utf-8"))
 
 
 def edited_gazetteer(folder: Path, edit: tuple[str, str] = GAZETTEER_EDIT) -> Path:

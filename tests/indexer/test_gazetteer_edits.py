@@ -36,17 +36,8 @@ aliases = ["Riverside"]
 """
 
 # A state-level entry: any document's state or inferred test may change.
-TERRITORY = """
-
-[[state]]
-code = "PR"
-name = "Puerto Rico"
-ap = ["P.R."]
-capital = "San Juan"
-cities = ["Ponce"]
-ambiguous = false
-demonyms = ["Puerto Ricans"]
-"""
+TERRITORY = (Path(__file__).resolve().parent.parent / "fixtures" / "gazetteer_edits" / "territory.toml").read_text(
+    encoding="utf-8")
 
 
 def _fresh_vocabularies() -> None:

@@ -27,13 +27,18 @@ def _adopt(backend, docs, replace=False):
         w.adopt(segments)
 
 
-def test_full_retags_do_not_grow_the_index(tmp_path):
+def _fresh(tmp_path):
+    """200 documents adopted from a large run's segments, and what searches find in them."""
     docs = [_Doc(r) for r in _documents(200)]
     backend = WhooshBackend(tmp_path / "ix")
     backend.create()
     _adopt(backend, docs)
+    return docs, backend, _search_all(backend)
+
+
+def test_full_retags_do_not_grow_the_index(tmp_path):
+    docs, backend, before = _fresh(tmp_path)
     first = _segments(backend)
-    before = _search_all(backend)
     for _ in range(3):  # every document re-tagged: its old version deleted, the new one in new segments
         _adopt(backend, docs, replace=True)
     after = _segments(backend)
@@ -46,11 +51,7 @@ def test_full_retags_do_not_grow_the_index(tmp_path):
 
 
 def test_mostly_deleted_segments_are_rewritten_and_the_rest_kept(tmp_path):
-    docs = [_Doc(r) for r in _documents(200)]
-    backend = WhooshBackend(tmp_path / "ix")
-    backend.create()
-    _adopt(backend, docs)
-    before = _search_all(backend)
+    docs, backend, before = _fresh(tmp_path)
     # a small run (the locked writer) re-writes every third document: no segment reaches RECLAIM_SHARE
     with backend.writer() as w:
         for d in docs[::3]:
