@@ -427,16 +427,14 @@ class _Words:
                 own.setdefault(key, []).append(a.body)
         if not all(_WORD_CHAR.match(k[0]) for k in own):
             raise ValueError("a table key starts with a non-word character")  # not with the shipped lexicon
-        body = _combine(own)
-        self._first = re.compile(f"(?={body})")
-        self._fast = re.compile(rf"\W(?={body})")
-        self._ascii = re.compile(rf"[^0-9A-Za-z_](?={body})")
+        # One expression: compiling it takes most of a second. (The text's first word is not searched for:
+        # a table's own rules tell at once whether it matches there, and patterns may be anchored with ^.)
+        self._gate = re.compile(rf"\W(?={_combine(own)})")
 
     def starts(self, text: str) -> list[int]:
         """The word starts, in order, where some table or expression may match."""
-        out = [0] if self._first.match(text) else []
-        fast = self._ascii if text.isascii() else self._fast
-        out.extend(m.end() for m in fast.finditer(text))
+        out = [0] if _WORD_CHAR.match(text) else []
+        out.extend(m.end() for m in self._gate.finditer(text))
         return out
 
 
@@ -464,8 +462,15 @@ class _Dispatch:
             self.sources[key] = "|".join(f"(?P<{name}>{pattern})" for name, pattern in alts)
         self.table: dict[str, re.Pattern[str]] = {}
         self.gated = {k: v for k, v in own.items() if v}
-        self.gate = _AtWords(_combine(self.gated), {k[0] for k in self.gated})
-        self.combined = self.gate.pattern
+        self._gate: _AtWords | None = None
+
+    @property
+    def gate(self) -> _AtWords:
+        """The table's own word-start expression, compiled when first needed: the lexicon finds its word
+        starts with one pass for all tables (``_Words``), and compiling this one costs a third of a second."""
+        if self._gate is None:
+            self._gate = _AtWords(_combine(self.gated), {k[0] for k in self.gated})
+        return self._gate
 
     def lookup(self, text: str, pos: int = 0) -> re.Pattern[str] | None:
         """The table of the word at ``pos``: that of the longest key it starts with."""
