@@ -105,11 +105,10 @@ class LinearModel:
         if len(distinct) < len(known):  # some known gram repeats: only then count them
             counts = Counter(known)
             for g in compress(counts, map(_MORE_THAN_ONCE, counts.values())):
-                r = scaled.get(g)
-                if r is not None:
-                    # seen c times, a gram weighs f = (1 + log c) x idf (sublinear tf): add (f - 1) x its row
-                    f = 1.0 + math.log(counts[g])
-                    rows.append(((f * f - 1.0) * r[0], *((f - 1.0) * x for x in r[1:])))
+                r = scaled[g]  # (every gram counted is known)
+                # seen c times, a gram weighs f = (1 + log c) x idf (sublinear tf): add (f - 1) x its row
+                f = 1.0 + math.log(counts[g])
+                rows.append(((f * f - 1.0) * r[0], *((f - 1.0) * x for x in r[1:])))
         sums = list(map(sum, zip(*rows, strict=False)))  # the rows are all one length
         if sums[0] <= 0.0:
             return
