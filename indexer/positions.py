@@ -332,6 +332,15 @@ class _AtWords:
         self.fast = re.compile(rf"\W(?:{body})") if words else None
         # In ASCII text \W is exactly this set, which the engine tests from a bitmap: twice as fast as \W
         self.ascii = re.compile(rf"[^0-9A-Za-z_](?:{body})") if words else None
+        self.keys: tuple[str, ...] = ()  # the strings its matches start with, when a _Words gate joined it
+        self._may: dict[str, bool] = {}  # a word's first KEY_CHARS characters -> whether a match may start there
+
+    def _may_start(self, head: str) -> bool:
+        """Whether a match may start at a word that starts with ``head`` (its first KEY_CHARS characters)."""
+        may = head.startswith(self.keys) if self.keys else True
+        if len(self._may) < MAX_HEADS:
+            self._may[head] = may
+        return may
 
     def search(self, text: str) -> bool:
         """Whether the pattern matches anywhere in ``text``."""
@@ -353,16 +362,26 @@ class _AtWords:
 
     def search_at(self, text: str, starts: list[int]) -> bool:
         """search(), when ``starts`` holds every word start where a match may begin (``_Words``)."""
-        match = self.pattern.match
-        return any(match(text, p) is not None for p in starts)
+        match, seen = self.pattern.match, self._may
+        for p in starts:
+            # most word starts are some other table's: their first characters rule them out without the regex
+            head = text[p:p + KEY_CHARS]
+            may = seen.get(head)
+            if (may or (may is None and self._may_start(head))) and match(text, p) is not None:
+                return True
+        return False
 
     def spans_at(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
         """spans(), when ``starts`` (in order) holds every word start where a match may begin."""
         out: list[tuple[int, int]] = []
-        match = self.pattern.match
+        match, seen = self.pattern.match, self._may
         end = 0
         for p in starts:
             if p < end:
+                continue
+            head = text[p:p + KEY_CHARS]
+            may = seen.get(head)
+            if not (may or (may is None and self._may_start(head))):
                 continue
             m = match(text, p)
             if m is not None:
@@ -402,6 +421,7 @@ class _AtWords:
 
 
 KEY_CHARS = 4  # how many first characters of a word pick its table
+MAX_HEADS = 50_000  # remembered first characters -> table, per table
 
 
 class _Words:
@@ -423,18 +443,26 @@ class _Words:
             if a is None or "" in keys or not all(_WORD_CHAR.match(k[0]) for k in keys):
                 continue
             self.joined.add(id(a))
+            a.keys = tuple(sorted(keys))
             for key in keys:
                 own.setdefault(key, []).append(a.body)
         if not all(_WORD_CHAR.match(k[0]) for k in own):
             raise ValueError("a table key starts with a non-word character")  # not with the shipped lexicon
         # One expression: compiling it takes most of a second. (The text's first word is not searched for:
         # a table's own rules tell at once whether it matches there, and patterns may be anchored with ^.)
-        self._gate = re.compile(rf"\W(?={_combine(own)})")
+        # Its first character is any but an ASCII word character: the regex engine tests that from a bitmap,
+        # a third faster than \W, which it looks up in the Unicode tables. Outside ASCII that is more than
+        # \W (after "é" is no word start): starts() drops those places.
+        self._gate = re.compile(rf"[^0-9A-Za-z_](?={_combine(own)})")
 
     def starts(self, text: str) -> list[int]:
         """The word starts, in order, where some table or expression may match."""
         out = [0] if _WORD_CHAR.match(text) else []
-        out.extend(m.end() for m in self._gate.finditer(text))
+        found = [m.end() for m in self._gate.finditer(text)]
+        if not text.isascii():
+            match = _WORD_CHAR.match
+            found = [p for p in found if not match(text, p - 1)]
+        out.extend(found)
         return out
 
 
@@ -461,6 +489,7 @@ class _Dispatch:
             own[key] = [pattern for _, pattern, ps in prefixes if key in ps or ("" in ps and len(key) == 1)]
             self.sources[key] = "|".join(f"(?P<{name}>{pattern})" for name, pattern in alts)
         self.table: dict[str, re.Pattern[str]] = {}
+        self._by_head: dict[str, re.Pattern[str] | None] = {}  # a word's first key_chars -> its table
         self.gated = {k: v for k, v in own.items() if v}
         self._gate: _AtWords | None = None
 
@@ -474,19 +503,30 @@ class _Dispatch:
 
     def lookup(self, text: str, pos: int = 0) -> re.Pattern[str] | None:
         """The table of the word at ``pos``: that of the longest key it starts with."""
+        head = text[pos:pos + self.key_chars]
+        try:
+            return self._by_head[head]
+        except KeyError:
+            pass
         sources = self.sources
-        for n in range(self.key_chars, 0, -1):
-            key = text[pos:pos + n]
+        found = None
+        for n in range(len(head), 0, -1):
+            key = head[:n]
             if key in sources:
-                r = self.table.get(key)
-                if r is None:
-                    r = self.table[key] = re.compile(sources[key])
-                return r
-        return None
+                found = self.table.get(key)
+                if found is None:
+                    found = self.table[key] = re.compile(sources[key])
+                break
+        # The answer depends on these few characters alone: the next word that starts with them is one
+        # look-up. (Bounded: a text of random words must not grow it without end.)
+        if len(self._by_head) < MAX_HEADS:
+            self._by_head[head] = found
+        return found
 
-    def finditer(self, text: str, starts: list[int] | None = None) -> Any:
+    def finditer(self, text: str, starts: list[int] | None = None) -> list[re.Match[str]]:
         """The matches, in order (``lastgroup`` names the pattern), as the words' tables find them; with
         ``starts`` (in order), only there (it must hold every word start where a table may match)."""
+        out = []
         end = 0
         lookup = self.lookup
         for pos in (starts if starts is not None else [p for p, _ in self.gate.spans(text)]):
@@ -494,10 +534,12 @@ class _Dispatch:
                 continue  # inside the last match: matches do not overlap
             # the combined expression found where a table may match; the word's own table says what and which
             r = lookup(text, pos)
-            m = r.match(text, pos) if r is not None else None
-            if m is not None and m.end() > pos:  # an empty match is no match
-                end = m.end()
-                yield m
+            if r is not None:
+                m = r.match(text, pos)
+                if m is not None and m.end() > pos:  # an empty match is no match
+                    end = m.end()
+                    out.append(m)
+        return out
 
 
 def _combine(alternations: dict[str, list[str]]) -> str:

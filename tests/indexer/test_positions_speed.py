@@ -89,10 +89,13 @@ def test_one_pass_over_the_words_finds_what_each_table_finds_on_its_own():
     assert lex._words is not None and len(lex._words.joined) == 4  # the shipped expressions all join the pass
     others = [lex._not_target, lex._reported, lex._sarcasm, lex._contrast]
     texts = _texts() + ["\"refuse the test,\" she said, but oh great, another exam", "opt-out (opting out) - now",
-                        "caf\u00e9 refus\u00e9 the test", "", "   ", "test", "don't take the test; critics say it's fine"]
+                        "caf\u00e9 refus\u00e9 the test", "", "   ", "test", "don't take the test; critics say it's fine",
+                        # a table's word right after a letter outside ASCII is inside a word: no start there
+                        "z\u00fcrichrefuse the test, \u00e9opt out and na\u00efveboycott the exam"]
     for text in texts:
         at = lex.word_starts(text)
         assert at == sorted(set(at))
+        assert all(p == 0 or not re.match(r"\w", text[p - 1]) for p in at), text
         assert [(m.start(), m.end(), m.lastgroup) for m in lex.target_re.finditer(text, at)] == \
             [(m.start(), m.end(), m.lastgroup) for m in lex.target_re.finditer(text)], text
         assert [(m.start, m.end, m.name) for m, _ in lex.cue_matches(text, at)] == \
@@ -107,3 +110,19 @@ def test_first_is_the_words_of_the_first_match():
     for text in _texts() + ["critics say the test is fine", "some parents said they would opt out", ""]:
         m = lex._reported.pattern.search(text)
         assert lex._reported.first(text) == (m.group(0) if m else None), text
+
+
+def test_remembered_word_heads_are_bounded_and_change_nothing(monkeypatch):
+    monkeypatch.setattr(positions, "MAX_HEADS", 5)
+    lex = Lexicon(text=positions.DATA.read_text(encoding="utf-8"))
+    reference = default_lexicon()
+    for text in _texts():
+        at = lex.word_starts(text)
+        assert [(t.start, t.end, t.name) for t in lex.target_matches(text, at)] == \
+            [(t.start, t.end, t.name) for t in reference.target_matches(text)], text
+        assert [(m.start, m.end, m.name) for m, _ in lex.cue_matches(text, at)] == \
+            [(m.start, m.end, m.name) for m, _ in reference.cue_matches(text)], text
+        assert lex.has(lex._reported, text, at) == (reference._reported.pattern.search(text) is not None), text
+    for table in (lex.target_re, lex.cue_re):
+        assert 0 < len(table._by_head) <= 5
+    assert len(lex._reported._may) <= 5
