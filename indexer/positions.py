@@ -275,9 +275,6 @@ class Lexicon:
         """Where the tables may match (``_Words``), or None when they walk the text each on its own."""
         return self._words.starts(text) if self._words is not None else None
 
-    def _joined(self, a: _AtWords | None, at: list[int] | None) -> bool:
-        return at is not None and a is not None and id(a) in self._words.joined  # type: ignore[union-attr]
-
     # -- matching --------------------------------------------------------------------------------
 
     def scan(self, text: str, at: list[int] | None = None) -> tuple[list[_Match], list[tuple[_Match, _Cue]]]:
@@ -289,7 +286,7 @@ class Lexicon:
 
     def has(self, a: _AtWords, text: str, at: list[int] | None) -> bool:
         """Whether ``a`` (reported speech, sarcasm, contrast) matches in ``text``, whose word starts ``at`` are."""
-        return a.search_at(text, at) if self._joined(a, at) else a.search(text)  # type: ignore[arg-type]
+        return a.has(text, at)
 
     def target_matches(self, text: str, at: list[int] | None = None) -> list[_Match]:
         """The targets of ``text``, but not where a sense that is no target ("blood test") covers them."""
@@ -298,7 +295,7 @@ class Lexicon:
                for m in self.target_re.finditer(text, at)]
         if out:
             nt = self._not_target
-            blocked = nt.spans_at(text, at) if self._joined(nt, at) else nt.spans(text)  # type: ignore[arg-type]
+            blocked = nt.spans_at(text, at) if at is not None and nt.keys else nt.spans(text)
             if blocked:
                 out = [t for t in out if not any(s <= t.start < e for s, e in blocked)]
         return out
@@ -332,7 +329,7 @@ class _AtWords:
         self.fast = re.compile(rf"\W(?:{body})") if words else None
         # In ASCII text \W is exactly this set, which the engine tests from a bitmap: twice as fast as \W
         self.ascii = re.compile(rf"[^0-9A-Za-z_](?:{body})") if words else None
-        self.keys: tuple[str, ...] = ()  # the strings its matches start with, when a _Words gate joined it
+        self.keys: tuple[str, ...] = ()  # the strings its matches start with, when a _Words pass joined it
         self._may: dict[str, bool] = {}  # a word's first KEY_CHARS characters -> whether a match may start there
 
     def _may_start(self, head: str) -> bool:
@@ -359,6 +356,10 @@ class _AtWords:
             return m.group(0)
         m = (self.ascii if text.isascii() else self.fast).search(text)  # type: ignore[union-attr]
         return m.group(0)[1:] if m else None
+
+    def has(self, text: str, at: list[int] | None) -> bool:
+        """search(), with the text's word starts ``at`` when a ``_Words`` pass found them for it."""
+        return self.search_at(text, at) if at is not None and self.keys else self.search(text)
 
     def search_at(self, text: str, starts: list[int]) -> bool:
         """search(), when ``starts`` holds every word start where a match may begin (``_Words``)."""
@@ -723,8 +724,10 @@ def _clauses(text: str, lex: Lexicon, starts: list[int] | None = None,
     With ``starts`` (sorted), sentences where none of them is are left out (their clauses hold none);
     ``at`` is ``lex.word_starts(text)`` when known."""
     # whether a sentence may hold a contrast word (the text has one, when they are plain words)
-    contrast = lex.has(lex._contrast, text, at) if lex._contrast is not None else True
-    if not _MAY_SPLIT.search(text) and not ("-" in text and _SPACED_DASH.search(text)) \
+    contrast = lex._contrast.has(text, at) if lex._contrast is not None else True
+    # One clause when nothing splits it: no sentence end followed by more, no dash, contrast or condition.
+    # (A quote's closing full stop is no split: the split needs white space after it.)
+    if not (_MAY_SPLIT.search(text) and _CLAUSE_SPLIT.search(text)) and not ("-" in text and _SPACED_DASH.search(text)) \
             and not (contrast and lex.contrast_re.search(text)) and not lex.condition_re.search(text):
         w = lex.sub_w if lex.subordinate_re.search(text) else 1.0
         return [(0, len(text), w)] if text.strip() else []
@@ -1016,8 +1019,9 @@ def _score(text: str | None, lexicon: Lexicon | None = None, title: str | None =
     at = lex.word_starts(body)
     targets, cues = lex.scan(body, at)
     if not targets and not cues:
-        return _decide(_Tally(), lex), None  # nothing to weigh (a third of bench/tagging.py's quotes)
-    tally = _Tally(may_report=lex.has(lex._reported, body, at), may_sarcasm=lex.has(lex._sarcasm, body, at))
+        # nothing to weigh (a third of bench/tagging.py's quotes): what _decide() makes of an empty tally
+        return Position("none", 0.6, scores={"supports": 0.0, "opposes": 0.0, "neutral": 0.0}), None
+    tally = _Tally(may_report=lex._reported.has(body, at), may_sarcasm=lex._sarcasm.has(body, at))
     _score_text(body, tally, lex, {}, (targets, cues), at)
     return _decide(tally, lex), tally.may_sarcasm
 

@@ -126,3 +126,9 @@ def test_remembered_word_heads_are_bounded_and_change_nothing(monkeypatch):
     for table in (lex.target_re, lex.cue_re):
         assert 0 < len(table._by_head) <= 5
     assert len(lex._reported._may) <= 5
+
+
+def test_a_text_with_nothing_to_weigh_is_what_an_empty_tally_decides():
+    lex = default_lexicon()
+    for text in ["The weather was fine on Tuesday.", "", "123", "caf\u00e9 au lait"]:
+        assert positions._score(text)[0] == positions._decide(positions._Tally(), lex), text
