@@ -103,7 +103,7 @@ class Position:
         return " · ".join(parts)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Target:
     name: str
     polarity: int
@@ -112,7 +112,7 @@ class _Target:
     priority: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cue:
     name: str
     kind: str  # eval | fixed
@@ -126,7 +126,7 @@ class _Cue:
     after: bool = False  # pairs only with targets after it ("urge ... to opt out": what is urged follows)
 
 
-@dataclass
+@dataclass(slots=True)  # made and read for every quote: slots are quicker
 class _Match:
     start: int
     end: int
