@@ -776,9 +776,13 @@ def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Matc
     if not targets and not cues:
         return  # nothing to weigh: no need to split it into clauses
     starts = sorted([t.start for t in targets] + [m.start for m, _ in cues])
+    size = len(body)
     for a, b, weight in _clauses(body, lex, starts, at):
-        ts = [_Match(t.start - a, t.end - a, t.text, t.name) for t in targets if a <= t.start < b]
-        cs = [(_Match(m.start - a, m.end - a, m.text, m.name), c) for m, c in cues if a <= m.start < b]
+        if a == 0 and b == size:  # the whole text is one clause (most quotes): the matches are its own
+            ts, cs = targets, cues
+        else:
+            ts = [_Match(t.start - a, t.end - a, t.text, t.name) for t in targets if a <= t.start < b]
+            cs = [(_Match(m.start - a, m.end - a, m.text, m.name), c) for m, c in cues if a <= m.start < b]
         if ts or cs:  # a clause with neither adds nothing to the tally or the context
             _score_clause(body[a:b], weight, tally, lex, context, ts, cs)
 
@@ -799,8 +803,8 @@ def _pick_target(cue: _Cue, m: _Match, targets: list[_Match], lex: Lexicon) -> _
     allowed = [t for t in targets if (not cue.pairs or t.name in cue.pairs)
                and (t.name not in cue.close or 0 <= t.start - m.end <= CLOSE_CHARS)
                and (not cue.after or t.start >= m.end)]
-    if not allowed:
-        return None
+    if len(allowed) < 2:
+        return allowed[0] if allowed else None
     if cue.pairing == "nearest":
         return min(allowed, key=lambda t: abs(t.start - m.start))
     best = max(lex.targets[t.name].priority for t in allowed)

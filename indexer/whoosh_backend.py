@@ -831,6 +831,7 @@ class _Collection:
         self.reader = self.searcher.reader()
         self.schema = ix.schema
         self._universe: set[int] | None = None
+        self._deleted: set[int] | None = None
         self._cached: dict[str, Any] | None = None
         self._postings: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
         self._phrases: dict[tuple[str, tuple[str, ...]], set[int]] = {}
@@ -848,6 +849,19 @@ class _Collection:
                     universe.update(range(offset, offset + leaf.doc_count_all()))
             self._universe = universe
         return self._universe
+
+    @property
+    def deleted(self) -> set[int]:
+        """The deleted documents' numbers (few: segments that lose half their documents are rewritten).
+        A term's postings hold only numbers of this index, so "minus the deleted" is "in the universe",
+        without building the set of every live document (tens of milliseconds at 20,000 documents)."""
+        if self._deleted is None:
+            deleted: set[int] = set()
+            for leaf, offset in self.reader.leaf_readers():
+                if leaf.has_deletions():
+                    deleted.update(d + offset for d in leaf.deleted_docs_set)
+            self._deleted = deleted
+        return self._deleted
 
     def postings(self, fieldname: str, text: str) -> tuple[list[int], list[float]]:
         """Document numbers and weights of one term, decoded once per session (a common word's from the
@@ -1068,7 +1082,7 @@ class _Collection:
 
     def _matched(self, node: ql.Node) -> set[int]:
         if isinstance(node, ql.Text):
-            return self.docs(self.text_query(node)) & self.universe
+            return self.docs(self.text_query(node)) - self.deleted  # (a new set: callers change it)
         if isinstance(node, ql.FieldTerm):
             if node.field not in self.schema.names():
                 return set()
@@ -1078,9 +1092,10 @@ class _Collection:
             for value in node.values:
                 key = value.lower() if lower else value
                 out.update(cached.get(key, ()) if cached is not None else _term_ids(self.reader, node.field, key))
-            return out & self.universe
+            out -= self.deleted
+            return out
         if isinstance(node, ql.DateIn):
-            return self.docs(date_filter(_day(node.start), _day(node.end, end=True))) & self.universe
+            return self.docs(date_filter(_day(node.start), _day(node.end, end=True))) - self.deleted
         if isinstance(node, ql.All):
             return set(self.universe)
         if isinstance(node, ql.Nothing):
@@ -1270,7 +1285,7 @@ class _Collection:
         out: dict[str, dict[str, int]] = {}
         postings = self.facet_postings() if fields and matched else {}
         whole = not self.reader.has_deletions()  # every facet posting is then in the universe
-        everything = whole and len(matched) == len(self.universe)
+        everything = whole and len(matched) == self.reader.doc_count()
         masks = self.facet_masks() if postings and not everything else {}
         wanted = bitmask(matched, self.reader.doc_count_all()) if masks else 0
         for fieldname in fields:

@@ -65,3 +65,30 @@ def test_mostly_deleted_segments_are_rewritten_and_the_rest_kept(tmp_path):
     assert all(dead < RECLAIM_SHARE * total for total, dead in after)
     assert backend.doc_count() == 200
     assert _search_all(backend) == before
+
+
+def _matched_sets(backend):
+    """What text, field, date and NOT queries match, by document id (facet counts with them)."""
+    from indexer.engine import Request
+    from indexer.querylang import And, DateIn, FieldTerm, Not, Or, Text
+
+    queries = [Text("union"), FieldTerm("organizations", ("NEA",)), DateIn("2015-01-01", "2016-12-31"),
+               Not(Text("parents")), And((Text("union"), Not(FieldTerm("organizations", ("AFT",))))),
+               Or((Text("refusal"), FieldTerm("kind", ("statement",))))]
+    out = []
+    with backend.session() as session:
+        for q in queries:
+            r = session.search(DOCS, Request(match=q, window=1000, facets=("organizations", "kind")))
+            out.append((r.total, sorted(h["id"] for h in r.hits), r.facets))
+    return out
+
+
+def test_queries_leave_out_deleted_documents_that_segments_still_hold(tmp_path):
+    docs, backend, _ = _fresh(tmp_path)
+    whole = _matched_sets(backend)
+    with backend.writer() as w:  # every fourth document re-written: its old copy stays, deleted, in its segment
+        for d in docs[::4]:
+            w.add(d, update=True)
+    assert any(dead for _, dead in _segments(backend))
+    assert _matched_sets(backend) == whole
+    assert all(total <= 200 for total, _, _ in whole) and any(0 < total < 200 for total, _, _ in whole)
