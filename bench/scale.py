@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Archive-scale figures in one run: generate, import, index and search 20,000 and 100,000 documents.
 
-usage: python bench/scale.py [--sizes 20000,100000] [--runs 2] [--rebuild-sizes 20000] [--work DIR]
+usage: python bench/scale.py [--sizes 20000,100000] [--runs 2] [--rebuild-sizes 20000] [--work DIR [--keep]]
+       python bench/scale.py --search-only --work DIR [--sizes 20000]   (searches the archives --keep left)
 
 For each size N (fresh processes throughout, as users meet them):
 1. generates N fictional ~600-word documents (bench/gen_archive.py's generator, with a recurring cast of
@@ -305,6 +306,24 @@ def run_size(work: Path, n: int, runs: int, rebuild: bool) -> SizeFigures:
         print(f"[{n}] after an edit to states: {fig.runs['index, states edit'].stdout.strip()}", flush=True)
     fig.near_duplicates = _near_duplicates(data)
     build_fts(jsonl, fts_db)
+    searches(fig, base, fts_db, runs)
+    jsonl.unlink()
+    return fig
+
+
+def search_kept(work: Path, n: int, runs: int) -> SizeFigures:
+    """The searches alone, on the archive and FTS5 table an earlier --keep run left in ``work``."""
+    data, fts_db = work / f"data-{n}", work / f"fts-{n}.sqlite3"
+    if not (data / "index").is_dir() or not fts_db.is_file():
+        raise SystemExit(f"--search-only: no kept archive of {n} documents in {work} (run with --keep first)")
+    fig = SizeFigures(n)
+    fig.near_duplicates = _near_duplicates(data)
+    searches(fig, [*optout_cmd(), "--data-dir", str(data)], fts_db, runs)
+    return fig
+
+
+def searches(fig: SizeFigures, base: list[str], fts_db: Path, runs: int) -> None:
+    """The queries as fresh `optout search` processes (table, json) and FTS5 processes, interleaved."""
     prepared = []
     for text, filters in QUERIES:
         where, params = fts_where(filters)
@@ -320,8 +339,6 @@ def run_size(work: Path, n: int, runs: int, rebuild: bool) -> SizeFigures:
             elapsed, out = quick(fts)
             fig.fts.append(elapsed)
             fig.hits.append(f"{optout_hits}/{len(json.loads(out))}")
-    jsonl.unlink()
-    return fig
 
 
 def bad_input(jsonl: Path, work: Path) -> str:
@@ -418,9 +435,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, help="folder for the generated archives (default: a temporary one)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the generated archives in --work (to profile or search them afterwards)")
+    parser.add_argument("--search-only", action="store_true",
+                        help="only the searches, on the archives an earlier --keep run left in --work")
     args = parser.parse_args(argv)
-    if args.keep and args.work is None:
-        parser.error("--keep needs --work (the folder to keep the archives in)")
+    if (args.keep or args.search_only) and args.work is None:
+        parser.error("--keep and --search-only need --work (the folder the archives are kept in)")
     if args.work is not None:
         args.work.mkdir(parents=True, exist_ok=True)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -429,6 +448,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     figs = []
     with tempfile.TemporaryDirectory(prefix="optout-scale-", dir=args.work) as tmp:
         for n in sizes:
+            if args.search_only:
+                figs.append(search_kept(args.work, n, args.runs))
+                continue
             figs.append(run_size(args.work if args.keep else Path(tmp), n, args.runs, n in rebuild))
     report(figs)
     help_wall = statistics.median(quick([*optout_cmd(), "--help"])[0] for _ in range(3))
