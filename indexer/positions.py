@@ -422,7 +422,7 @@ class _AtWords:
 
 
 KEY_CHARS = 4  # how many first characters of a word pick its table
-MAX_HEADS = 50_000  # remembered first characters -> table, per table
+MAX_HEADS = 20_000  # words' first characters remembered per table (a few MB at most; real texts need thousands)
 
 
 class _Words:
