@@ -132,3 +132,27 @@ def test_a_text_with_nothing_to_weigh_is_what_an_empty_tally_decides():
     lex = default_lexicon()
     for text in ["The weather was fine on Tuesday.", "", "123", "caf\u00e9 au lait"]:
         assert positions._score(text)[0] == positions._decide(positions._Tally(), lex), text
+
+
+def _every_clause(text: str) -> positions.Position:
+    """The position as the clause-by-clause path finds it, with no shortcut."""
+    lex = default_lexicon()
+    body = _normalize(text)
+    at = lex.word_starts(body)
+    targets, cues = lex.scan(body, at)
+    tally = positions._Tally(may_report=lex._reported.has(body, at), may_sarcasm=lex._sarcasm.has(body, at))
+    positions._score_text(body, tally, lex, {}, (targets, cues), at)
+    return positions._decide(tally, lex)
+
+
+def test_shortcuts_give_what_every_clause_gives():
+    lex = default_lexicon()
+    texts = _texts() + ["We are so proud of them. It is wrong, and it is a disgrace.", "I support it; they oppose it",
+                        "Critics say we are proud of it.", "Oh great, we love it", "It is wrong but we love it."]
+    shortcut = 0
+    for text in texts:
+        assert positions._score(text)[0] == _every_clause(text), text
+        body = _normalize(text)
+        targets, cues = lex.scan(body)
+        shortcut += bool(cues and not targets)
+    assert shortcut > 10  # the texts exercise the cue-only shortcut, not only the full path
