@@ -23,6 +23,8 @@ MAX_CHARS = 3_000  # a statement is read on its title and first part
 # scikit-learn's defaults for TfidfVectorizer: words of two or more word characters, r"(?u)\b\w\w+\b" (the
 # maximal runs of two or more: without the \b the engine skips non-word characters in C); runs of white space
 _WORD = re.compile(r"\w\w+")
+# the same words in ASCII text, where the engine tests word characters from a table (a fifth faster)
+_ASCII_WORD = re.compile(r"\w\w+", re.ASCII)
 _SPACE = re.compile(r"\s\s+")
 _MORE_THAN_ONCE = (1).__lt__  # count > 1, called in C by map
 
@@ -33,7 +35,7 @@ class ModelError(ValueError):
 
 def word_ngrams(text: str) -> list[str]:
     """Word unigrams and bigrams, as scikit-learn's word analyzer makes them (lower-cased)."""
-    toks = _WORD.findall(text)
+    toks = (_ASCII_WORD if text.isascii() else _WORD).findall(text)
     return toks + list(map(" ".join, zip(toks, toks[1:], strict=False)))
 
 

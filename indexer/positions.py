@@ -422,6 +422,7 @@ class _AtWords:
 
 
 KEY_CHARS = 4  # how many first characters of a word pick its table
+_UNSEEN = object()  # a word head not looked up yet
 MAX_HEADS = 20_000  # words' first characters remembered per table (a few MB at most; real texts need thousands)
 
 
@@ -529,12 +530,14 @@ class _Dispatch:
         ``starts`` (in order), only there (it must hold every word start where a table may match)."""
         out = []
         end = 0
-        lookup = self.lookup
+        lookup, by_head, size = self.lookup, self._by_head, self.key_chars
         for pos in (starts if starts is not None else [p for p, _ in self.gate.spans(text)]):
             if pos < end:
                 continue  # inside the last match: matches do not overlap
             # the combined expression found where a table may match; the word's own table says what and which
-            r = lookup(text, pos)
+            r = by_head.get(text[pos:pos + size], _UNSEEN)
+            if r is _UNSEEN:
+                r = lookup(text, pos)
             if r is not None:
                 m = r.match(text, pos)
                 if m is not None and m.end() > pos:  # an empty match is no match

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import pytest
 
@@ -122,3 +123,10 @@ def test_keep_side_stops_the_model_turning_a_clear_cue_into_the_other_side():
     kept = combine(_lexicon("supports", confidence=0.8), sure, {**BLEND, "keep_side": 0.7})
     assert kept.position == "supports" and not kept.notes
     assert combine(_lexicon("supports", confidence=0.6), sure, {**BLEND, "keep_side": 0.7}).position == "opposes"
+
+
+def test_word_ngrams_are_the_same_words_in_and_outside_ascii():
+    text = "the naïve café boycott of 2015_tests"
+    assert pm.word_ngrams(text)[:6] == ["the", "naïve", "café", "boycott", "of", "2015_tests"]
+    ascii_text = "the naive cafe boycott"
+    assert pm.word_ngrams(ascii_text) == re.findall(r"\w\w+", ascii_text) + ["the naive", "naive cafe", "cafe boycott"]
