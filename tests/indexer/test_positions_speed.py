@@ -156,3 +156,15 @@ def test_shortcuts_give_what_every_clause_gives():
         targets, cues = lex.scan(body)
         shortcut += bool(cues and not targets)
     assert shortcut > 10  # the texts exercise the cue-only shortcut, not only the full path
+
+
+def test_a_condition_is_found_anywhere_as_the_clause_rule_finds_it():
+    lex = default_lexicon()
+    texts = _texts() + ["if they test us, we refuse", "we refuse, if asked", "verify, if you can, the count,",
+                        "...when the state insists on it, we will opt out", "unless", ""]
+    found = 0
+    for text in texts:
+        anywhere = lex._condition_anywhere.search(text) is not None
+        assert anywhere == (lex.condition_re.search(text) is not None), text
+        found += anywhere
+    assert found >= 3
