@@ -1029,19 +1029,22 @@ def _score(text: str | None, lexicon: Lexicon | None = None, title: str | None =
     at = lex.word_starts(body)
     targets, cues = lex.scan(body, at)
     if not targets and not cues:
-        # nothing to weigh (a third of bench/tagging.py's quotes): what _decide() makes of an empty tally
-        return Position("none", 0.6, scores={"supports": 0.0, "opposes": 0.0, "neutral": 0.0}), None
+        return _unweighed([]), None  # nothing to weigh (a third of bench/tagging.py's quotes)
     may_report, may_sarcasm = lex._reported.has(body, at), lex._sarcasm.has(body, at)
     if not targets and not may_report and not may_sarcasm and _all_eval(cues) \
             and lex._contrast is not None and not lex._contrast.has(body, at):
         # Evaluative words with nothing to evaluate (an eighth of bench/tagging.py's quotes): with no
         # target there is no context for a pronoun either, so each clause would only list its cues as
         # loose, and every cue is in some clause (only contrast words fall between clauses).
-        return Position("none", 0.6, scores={"supports": 0.0, "opposes": 0.0, "neutral": 0.0},
-                        loose=[m.text for m, _ in cues]), False
+        return _unweighed([m.text for m, _ in cues]), False
     tally = _Tally(may_report=may_report, may_sarcasm=may_sarcasm)
     _score_text(body, tally, lex, {}, (targets, cues), at)
     return _decide(tally, lex), tally.may_sarcasm
+
+
+def _unweighed(loose: list[str]) -> Position:
+    """What _decide() makes of a tally nothing was added to, with these loose evaluative words."""
+    return Position("none", 0.6, scores={"supports": 0.0, "opposes": 0.0, "neutral": 0.0}, loose=loose)
 
 
 def _all_eval(cues: list[tuple[_Match, _Cue]]) -> bool:
