@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from archive.catalog import Catalog
 from archive.errors import ArchiveError, ImportFormatError, NotFound
 from archive.model import KINDS, POSITIONS, Capture, Document, Quote
-from archive.simhash import hamming, simhash
-from archive.urls import canonical_url, clean_url, document_id
 from archive.version import DISTRIBUTION
-from archive.warcstore import RawResponse, WarcStore, sha1_hex
+
+if TYPE_CHECKING:
+    from archive.warcstore import RawResponse, WarcStore
+
+# The URL, simhash, hashing and WARC modules are imported where documents are written or captures read:
+# a search opens the archive for its catalog alone, and importing them cost each `optout search` ~10 ms.
 
 # Two texts whose 64-bit simhashes differ in at most this many bits are near-duplicates.
 NEAR_DUPLICATE_BITS = 3
@@ -67,6 +70,8 @@ def read_only_archive(path: Path) -> bool:
 def content_hash(title: str | None, text: str) -> str:
     """SHA-1 of the title and text with whitespace runs made one space, lowercased (split() and re's \\s
     agree on what whitespace is; split and join is three times faster than a substitution)."""
+    import hashlib  # noqa: PLC0415 - see above
+
     normalized = " ".join(f"{title or ''}\n{text}".split()).lower()
     return hashlib.sha1(normalized.encode("utf-8")).hexdigest()
 
@@ -94,7 +99,13 @@ class Archive:
         self.read_only = read_only or mounted_read_only
         self.path = path if self.read_only else prepare_data_dir(path)
         self.catalog = Catalog(self.path / "archive.sqlite3", read_only=self.read_only, immutable=mounted_read_only)
-        self.warc = WarcStore(self.path / "warc")
+
+    @cached_property
+    def warc(self) -> WarcStore:
+        """The WARC files of the raw captures (opened when first used)."""
+        from archive.warcstore import WarcStore  # noqa: PLC0415 - see the module's imports
+
+        return WarcStore(self.path / "warc")
 
     @property
     def index_dir(self) -> Path:
@@ -131,6 +142,8 @@ class Archive:
         Returns (outcome, document id) where outcome is "new", "updated", "unchanged" or "captured"
         (a capture kept without a document, e.g. a PDF with no text, or an older copy of a document).
         """
+        from archive.warcstore import sha1_hex  # noqa: PLC0415 - see the module's imports
+
         captured_at = captured_at or now_iso()
         content_type = next((v for k, v in response_headers if k.lower() == "content-type"), None)
         loc = self.warc.write(url, status, reason, response_headers, body, request_headers, captured_at=captured_at,
@@ -183,6 +196,8 @@ class Archive:
     def _record_listing(self, url: str, extracted: dict[str, Any], capture: Capture) -> tuple[str, str | None]:
         """A listing or home page is kept as a capture only; a document archived under its URL before is
         marked (kept, never searchable)."""
+        from archive.urls import document_id  # noqa: PLC0415 - see the module's imports
+
         doc_id = document_id(extracted.get("canonical_url") or url)
         with self.catalog.transaction() as conn:
             if self.catalog.document_row(doc_id) is not None:
@@ -193,6 +208,9 @@ class Archive:
 
     def _document_from_extraction(self, url: str, ex: dict[str, Any], source: str | None, kind: str | None,
                                   source_organization: str | None, captured_at: str) -> Document:
+        from archive.simhash import simhash  # noqa: PLC0415 - see the module's imports
+        from archive.urls import canonical_url, clean_url, document_id  # noqa: PLC0415 - see the module's imports
+
         identity = ex.get("canonical_url") or url
         doc_kind = ex.get("kind") or kind
         return Document(
@@ -205,6 +223,8 @@ class Archive:
 
     def _near_duplicate(self, doc: Document) -> str | None:
         """The earliest document of another source whose text is nearly the same, if any."""
+        from archive.simhash import hamming  # noqa: PLC0415 - see the module's imports
+
         if doc.simhash is None or len(doc.text) < 200:
             return None
         for other_id, other in self.catalog.simhash_neighbours(doc.id, doc.source, doc.simhash):
@@ -220,6 +240,8 @@ class Archive:
 
     def get(self, id_or_url: str) -> Document:
         """The document with this id, URL or canonical URL."""
+        from archive.urls import canonical_url  # noqa: PLC0415 - see the module's imports
+
         key = id_or_url.strip()
         row = self.catalog.document_row(key)
         if row is None and "://" in key:
@@ -288,6 +310,8 @@ class Archive:
         return n
 
     def _import_one(self, conn: Any, doc: Document) -> None:
+        from archive.simhash import simhash  # noqa: PLC0415 - see the module's imports
+
         doc.content_hash = content_hash(doc.title, doc.text)
         doc.simhash = simhash(doc.text)
         if doc.near_duplicate_of is None:
@@ -334,6 +358,8 @@ _LISTS = ("authors", "organizations", "states", "tests", "quotes")
 
 
 def _parse_import_line(line: str, name: str, number: int) -> Document:
+    from archive.urls import canonical_url  # noqa: PLC0415 - see the module's imports
+
     where = f"{name}, line {number}"
     try:
         data = json.loads(line)

@@ -426,6 +426,21 @@ def report(figs: list[SizeFigures]) -> None:
         print(f"  hits per query (optout json/FTS5), last run: {' '.join(fig.hits[-len(QUERIES):])}")
 
 
+def install_kind() -> str:
+    """How the measured optout is installed. An editable install (pip install -e) adds its import hook to
+    every Python process, the FTS5 baseline's too: tens of ms each. The README installs a regular one."""
+    program = ("import importlib.metadata as m, json\n"
+               "try:\n    d = m.distribution('optout-archive').read_text('direct_url.json') or '{}'\n"
+               "except m.PackageNotFoundError:\n    d = 'null'\nprint(d)")
+    # run from / so that the source tree's own metadata (an egg-info folder) is not what is found
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd="/", timeout=60)
+    found = json.loads(done.stdout or "null")
+    if found is None:
+        return "optout-archive not installed (run from the source tree)"
+    return "editable install (pip install -e): slower processes than the README's" \
+        if found.get("dir_info", {}).get("editable") else "regular install (pip install ., as the README)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20000,100000", help="archive sizes, comma-separated (default both)")
@@ -454,7 +469,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             figs.append(run_size(args.work if args.keep else Path(tmp), n, args.runs, n in rebuild))
     report(figs)
     help_wall = statistics.median(quick([*optout_cmd(), "--help"])[0] for _ in range(3))
-    print(f"\noptout --help median {help_wall * 1000:.0f} ms; whole bench {time.perf_counter() - started:.0f} s")
+    print(f"\noptout --help median {help_wall * 1000:.0f} ms; whole bench {time.perf_counter() - started:.0f} s; "
+          f"{install_kind()}")
     return 0
 
 

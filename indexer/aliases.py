@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from indexer.querylang import QueryError
 
@@ -32,17 +33,23 @@ def alias_tables() -> dict[str, dict[str, str]]:
 
 def cached_alias_tables(path: Path) -> dict[str, dict[str, str]]:
     """alias_tables() kept as JSON beside the index: reading it takes about a millisecond, parsing and
-    validating the gazetteer's TOML about 50. Keyed on the gazetteer's version."""
-    from indexer.gazetteer import version as gazetteer_version
+    validating the gazetteer's TOML about 50. Keyed on the gazetteer's version; while the files' sizes and
+    modification times are those the cache was written with, their digest is not computed again."""
+    from indexer.gazetteer_files import signature  # noqa: PLC0415
+    from indexer.gazetteer_files import version as gazetteer_version  # noqa: PLC0415
 
-    version = gazetteer_version()
+    stamp = signature()
+    data: dict[str, Any] = {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") == version:
-            return data
     except (OSError, ValueError):
         pass
-    data = {"version": version, **alias_tables()}
+    if stamp is not None and isinstance(data, dict) and data.get("files") == stamp and data.get("version"):
+        return data
+    version = gazetteer_version()
+    if not (isinstance(data, dict) and data.get("version") == version):
+        data = {"version": version, **alias_tables()}
+    data["files"] = stamp
     try:
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -3,27 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
+
+# ENV, GazetteerError and version are part of this module's interface too (they live in the light module)
+from indexer.gazetteer_files import ENV, FILES, GazetteerError, read, version  # noqa: F401
 
 ORG_KINDS = {"union", "advocacy", "agency", "district", "consortium", "vendor", "media", "school", "other"}
 LEVELS = {"national", "state", "local"}
 TEST_KINDS = {"summative", "consortium", "end_of_course", "interim", "readiness", "national", "college_admission",
               "graduation", "alternate", "language_proficiency"}
-FILES = ("organizations.toml", "people.toml", "states.toml", "tests.toml")
-# A folder with the four files, read instead of the packaged ones: a maintainer tries an edit on a copy
-# (then `optout index` re-tags what the edit changes) without touching the installed package.
-ENV = "OPTOUT_GAZETTEER"
-
-
-class GazetteerError(ValueError):
-    """A gazetteer file with a problem; the message names the file, line and entry."""
 
 
 @dataclass
@@ -160,40 +153,12 @@ def _known(check: _Checker, i: int, entry: dict[str, Any], allowed: set[str]) ->
             check.fail(i, entry, f"unknown key {key!r}")
 
 
-def _folder(directory: Path | None) -> Path | None:
-    """``directory``, else the folder $OPTOUT_GAZETTEER names, else None (the packaged files)."""
-    if directory is None and os.environ.get(ENV):
-        return Path(os.environ[ENV]).expanduser()
-    return directory
-
-
-def _read(directory: Path | None, name: str, binary: bool = False) -> Any:
-    directory = _folder(directory)
-    if directory is None:
-        source = resources.files("indexer").joinpath(f"data/{name}")
-        return source.read_bytes() if binary else source.read_text(encoding="utf-8")
-    try:
-        return (directory / name).read_bytes() if binary else (directory / name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise GazetteerError(f"{directory / name}: cannot read the gazetteer file: {reason}") from None
-
-
 def _load_toml(directory: Path | None, name: str) -> tuple[str, dict[str, Any]]:
-    text = _read(directory, name)
+    text = read(directory, name)
     try:
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise GazetteerError(f"{name}: TOML error: {exc}") from None
-
-
-def version(directory: Path | None = None) -> str:
-    """The gazetteer's version: a digest of its four files, the same as ``load().version`` but without
-    parsing them (caches and `optout index` key on it)."""
-    digest = hashlib.sha1()
-    for name in FILES:
-        digest.update(_read(directory, name, binary=True))
-    return digest.hexdigest()[:12]
 
 
 def _states(text: str, data: dict[str, Any]) -> tuple[dict[str, State], list[City]]:
