@@ -25,6 +25,10 @@ PSS: the RSS sum counts the pages forked workers share with the parent (the voca
 PSS once in all, which is what the machine gives the run. "docs/s per 2 cores (CPU)" is
 N / (CPU seconds of the tree) x 2: what the run would take on two cores nobody else uses (the bench machine
 is shared, so wall time is printed too).
+
+Run it with the Python of a regular install (`pip install .`, as the README does): the last line says which
+kind it measured. An editable install's import hook costs every Python process tens of milliseconds, the
+FTS5 baseline's too, so its search times are higher while the ratio to FTS5 stays about the same.
 """
 
 from __future__ import annotations

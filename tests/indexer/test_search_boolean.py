@@ -67,7 +67,9 @@ def _run(tokens: list[str], wanted: list[str]) -> bool:
 # Words chosen to be common, rare and absent in the sample web; none is a stop word.
 WORDS = ["tests", "parents", "refuse", "opt", "union", "teachers", "state", "evaluation", "boycott", "letter",
          "scores", "students", "district", "zebra", "portfolio", "federal", "spring", "board"]
-PHRASES = ["opt out", "state tests", "test scores", "school board", "teachers union"]
+# two- and three-word phrases (a phrase of three checks each later word at its own distance from the first)
+PHRASES = ["opt out", "state tests", "test scores", "school board", "teachers union", "opt out of state tests",
+           "refuse the test", "parents opt out"]
 FIELDS = [("org", "NYSUT"), ("org", "NJEA"), ("org", "AFT"), ("org", "NEA"), ("state", "NY"), ("state", "NJ"),
           ("test", "PARCC"), ("kind", "statement"), ("kind", "news"), ("source", "wqrt"), ("title", "tests"),
           ("title", "parents")]
