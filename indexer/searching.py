@@ -420,8 +420,8 @@ def _snippet(text: str, words: set[str], width: int = 220) -> str:
         return ""
     stems = {w.lower()[:5] for w in words if len(w) > 2}
     tokens = _WORD.findall(text)
-    # Running count of query words up to each token, in C: a 600-word text is 600 tokens (half the search
-    # time of a fresh process went into a Python loop over them, for ten snippets).
+    # Running count of query words up to each token, counted with map/accumulate in C rather than a Python
+    # loop over every token of the hit's text (a quarter less time per snippet).
     hits = list(accumulate(map(stems.__contains__, map(itemgetter(_FIRST_FIVE), map(str.lower, tokens))), initial=0))
     # Windows of 40 tokens every 8 tokens; the first window with the most query words wins.
     size = len(tokens)

@@ -14,8 +14,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from itertools import accumulate, compress, repeat
-from operator import itemgetter
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -709,18 +708,6 @@ def _decode_positions(value: bytes) -> list[int]:
     return list(accumulate(pickle.loads(value[_INT_SIZE:])))  # noqa: S301 - the index's own postings
 
 
-def _decode_many(values: list[bytes]) -> Iterable[list[int]]:
-    """_decode_positions of each value, every step a ``map`` in C when all values end with the pickle's
-    closing byte (Whoosh 3 writes them whole): a phrase common in most documents decodes hundreds of
-    thousands of them at 100,000 documents."""
-    if all(map(bytes.endswith, values, repeat(b"."))):
-        return map(list, map(accumulate, map(pickle.loads, map(_AFTER_COUNT, values))))
-    return map(_decode_positions, values)
-
-
-_AFTER_COUNT = itemgetter(slice(_INT_SIZE, None))  # a positions value after its count
-
-
 def _positions(reader: Any, decode: Any, fieldname: str, text: str, wanted: set[int]) -> dict[int, list[int]] | None:
     """Positions of one term in the ``wanted`` documents (``decode`` reads one posting's value); None if the
     posting format is not Whoosh 3's."""
@@ -1040,10 +1027,7 @@ class _Collection:
         for word in dict.fromkeys(words):
             if word in raw:
                 ids, values = raw[word]
-                wanted = list(map(candidates.__contains__, ids))
-                chosen = list(compress(values, wanted))
-                found = dict(zip(compress(ids, wanted), _decode_many(chosen) if decode is _decode_positions
-                                 else map(decode, chosen), strict=True))
+                found = {d: decode(v) for d, v in zip(ids, values, strict=True) if d in candidates}
             else:
                 found = _positions(self.reader, decode, fieldname, word, candidates)
             if found is None:
