@@ -13,7 +13,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -162,6 +162,16 @@ def _cached_reader(self: Any, fieldname: str, column: Any) -> Any:
 W3PerDocReader._cached_reader = _cached_reader  # noqa: SLF001 - segments are immutable once written
 
 
+class DateColumn(DATETIME):
+    """A publication date stored and kept in a column (for sorting by date), but not indexed: Whoosh's
+    DATETIME indexes eight numeric terms per value, a sixth of the postings written at segment end, where
+    date filters only need the year, month and day terms beside it (date_filter)."""
+
+    def __init__(self) -> None:
+        super().__init__(stored=True, sortable=True)
+        self.indexed = False
+
+
 def documents_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -172,9 +182,10 @@ def documents_schema() -> Schema:
         content=FastText(analyzer=_analyzer()),
         source=ID(stored=True),
         kind=ID(stored=True),
-        published=DATETIME(stored=True, sortable=True),
+        published=DateColumn(),
         year=ID(),
         month=ID(),
+        day=ID(),
         organizations=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         states=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         tests=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
@@ -189,7 +200,7 @@ def documents_schema() -> Schema:
 
 def quotes_schema() -> Schema:
     return Schema(
-        id=ID(stored=True, unique=True),
+        id=STORED(),  # quotes are found, replaced and deleted by doc_id: their own ids need no postings
         doc_id=ID(stored=True),
         text=FastText(stored=True, analyzer=_analyzer()),
         speaker=FastText(stored=True),
@@ -199,9 +210,10 @@ def quotes_schema() -> Schema:
         url=STORED(),
         source=ID(stored=True),
         kind=ID(stored=True),
-        published=DATETIME(stored=True, sortable=True),
+        published=DateColumn(),
         year=ID(),
         month=ID(),
+        day=ID(),
         organizations=KEYWORD(commas=True, lowercase=True),
         states=KEYWORD(commas=True, lowercase=True),
         tests=KEYWORD(commas=True, lowercase=True),
@@ -216,6 +228,12 @@ def _to_datetime(value: str | None) -> datetime | None:
         return datetime.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def _date_terms(published: datetime) -> dict[str, Any]:
+    """The date fields of a document or quote published on ``published`` (date_filter reads them)."""
+    return {"published": published, "year": str(published.year), "month": f"{published.year}-{published.month:02d}",
+            "day": published.date().isoformat()}
 
 
 def document_fields(doc: Any) -> dict[str, Any]:
@@ -233,14 +251,13 @@ def document_fields(doc: Any) -> dict[str, Any]:
     }
     published = _to_datetime(doc.published)
     if published:
-        fields["published"] = published
-        fields["year"] = str(published.year)
-        fields["month"] = f"{published.year}-{published.month:02d}"
+        fields.update(_date_terms(published))
     return fields
 
 
 def quote_fields(doc: Any) -> Iterator[dict[str, Any]]:
     published = _to_datetime(doc.published)
+    dated = _date_terms(published) if published else {}
     for i, q in enumerate(doc.quotes):
         fields = {
             "id": f"{doc.id}:{i}", "doc_id": doc.id, "text": q.text, "speaker": q.speaker or "",
@@ -248,8 +265,7 @@ def quote_fields(doc: Any) -> Iterator[dict[str, Any]]:
             "source": doc.source or "", "kind": doc.kind, "organizations": ",".join(doc.organizations),
             "states": ",".join(doc.states), "tests": ",".join(doc.tests), "position": q.position or "",
         }
-        if published:
-            fields.update(published=published, year=str(published.year), month=f"{published.year}-{published.month:02d}")
+        fields.update(dated)
         yield fields
 
 
@@ -1113,7 +1129,8 @@ class _Collection:
             out -= self.deleted
             return out
         if isinstance(node, ql.DateIn):
-            return self.docs(date_filter(_day(node.start), _day(node.end, end=True))) - self.deleted
+            days = "day" in self.schema.names()
+            return self.docs(date_filter(_day(node.start), _day(node.end, end=True), days)) - self.deleted
         if isinstance(node, ql.All):
             return set(self.universe)
         if isinstance(node, ql.Nothing):
@@ -1389,25 +1406,33 @@ def _day(iso: str | None, end: bool = False) -> datetime | None:
     return day.replace(hour=23, minute=59, second=59) if end else day
 
 
-def date_filter(since: datetime | None, until: datetime | None) -> Query:
-    """Published between ``since`` and ``until``. Whole years and months become year and month terms
-    (a few posting lists); Whoosh's DateRange expands into many numeric terms and cost 0.6 s on 20,000
-    documents, so it is kept for ranges that start or end inside a month."""
-    first = since or datetime(1970, 1, 1)
-    last = until or datetime(datetime.now().year + 1, 12, 31, 23, 59, 59)
-    month_aligned = first.day == 1 and (last + timedelta(days=1)).day == 1 and \
-        (first.hour, first.minute) == (0, 0) and (last.hour, last.minute) == (23, 59)
-    if not month_aligned or first > last:
+def date_filter(since: datetime | None, until: datetime | None, days: bool = True) -> Query:
+    """Published between ``since`` and ``until`` (inclusive; a missing end is open), as year, month and day
+    terms: whole years as year terms, whole months as month terms, the days left over as day terms (at
+    most about sixty of these, the rest a few dozen posting lists). ``days=False``, for an index an older
+    optout wrote (no day terms; published indexed as numbers): Whoosh's DateRange there."""
+    if not days:
         return DateRange("published", since, until)
+    # Published values are days (midnight): a start later in its day begins with the next day.
+    first = (since or datetime(1970, 1, 1))
+    first_day = first.date() + timedelta(days=1) if first.time() != datetime.min.time() else first.date()
+    # (a far end is cut at a century from now: one year term per year up to it)
+    last_day = min((until or datetime(datetime.now().year + 1, 12, 31)).date(), date(datetime.now().year + 100, 12, 31))
     terms: list[Query] = []
-    for year in range(first.year, last.year + 1):
-        start_month = first.month if year == first.year else 1
-        end_month = last.month if year == last.year else 12
-        if start_month == 1 and end_month == 12:
-            terms.append(Term("year", str(year)))
+    day = first_day
+    while day <= last_day:
+        year_end = day.replace(month=12, day=31)
+        month_next = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if (day.month, day.day) == (1, 1) and year_end <= last_day:
+            terms.append(Term("year", str(day.year)))
+            day = year_end + timedelta(days=1)
+        elif day.day == 1 and month_next - timedelta(days=1) <= last_day:
+            terms.append(Term("month", f"{day.year}-{day.month:02d}"))
+            day = month_next
         else:
-            terms += [Term("month", f"{year}-{m:02d}") for m in range(start_month, end_month + 1)]
-    return Or(terms) if len(terms) > 1 else terms[0]
+            terms.append(Term("day", day.isoformat()))
+            day += timedelta(days=1)
+    return terms[0] if len(terms) == 1 else Or(terms)
 
 
 __all__ = ["IndexBusy", "IndexMissing", "SearchIndex", "WhooshBackend", "add_documents", "date_filter"]
