@@ -20,7 +20,7 @@ def annotate(title: str | None, text: str, published: str | None = None, source_
     text = (text or "")[:MAX_CHARS]
     tags = default_tagger().tag(title, text, published, source_organization)
     quotes = default_extractor().extract(text, published, source_organization, kind, tags.primary_state or "")
-    positions.position_quotes(quotes)
+    positions.position_quotes(quotes, on_topic=bool(tags.tests), title=title)
     return tags, quotes
 
 
@@ -36,23 +36,6 @@ def store_positions(catalog: Any, conn: Any, doc_id: str, doc_position: tuple[st
     mark the document for re-indexing)."""
     catalog.set_positions(conn, doc_id, doc_position[0], doc_position[1],
                           [(q.position, q.position_evidence) for q in quotes], positions.lexicon_version(), unindexed)
-
-
-def rescore_positions(catalog: Any, batch: int = 500) -> int:
-    """Position documents scored with another lexicon version or never (imported ones, lexicon changes),
-    from their stored text and quotes. Returns how many were scored."""
-    ids = catalog.position_pending(positions.lexicon_version())
-    for start in range(0, len(ids), batch):
-        rows = [catalog.document_row(i) for i in ids[start:start + batch]]
-        done = []
-        for row in rows:
-            quotes = catalog.quotes(row["id"])
-            positions.position_quotes(quotes)
-            done.append((row["id"], document_position(row["title"], row["text"], row["kind"]), quotes))
-        with catalog.transaction() as conn:
-            for doc_id, doc_position, quotes in done:
-                store_positions(catalog, conn, doc_id, doc_position, quotes)
-    return len(ids)
 
 
 def gazetteer_version() -> str:

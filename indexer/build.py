@@ -148,7 +148,7 @@ def process(catalog: Catalog, job: Job) -> tuple[Outcome | None, Any]:
     elif job.position:
         from indexer import positions
 
-        positions.position_quotes(doc.quotes)
+        positions.position_quotes(doc.quotes, on_topic=bool(doc.tests), title=row["title"])
         outcome.quotes = doc.quotes
     if job.tag or job.position:
         outcome.doc_position = document_position(row["title"], row["text"], row["kind"])

@@ -80,6 +80,7 @@ class Position:
     notes: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
     loose: list[str] = field(default_factory=list)  # evaluative words with nothing to evaluate
+    anchored: bool = False  # a target's own (not weak) pattern matched: the text itself is about testing
 
     def evidence(self) -> dict[str, Any]:
         """The evidence as a small JSON-able dict (stored with the quote or document)."""
@@ -132,6 +133,7 @@ class _Match:
     end: int
     text: str
     name: str
+    weak: bool = False  # a target's weak pattern matched (see Lexicon._target_groups)
 
 
 class Lexicon:
@@ -173,19 +175,25 @@ class Lexicon:
         self._check_keys("top", data, {"version", "targets", "cue", "negation", "contrast", "reported", "sarcasm",
                                        "decision", "senses"})
         self.targets: dict[str, _Target] = {}
+        # a table group -> (target name, weak): weak patterns are words that are about testing only in a text
+        # that is about testing ("threat", "refused", "penalties"), and do not make a text about it
+        self._target_groups: dict[str, tuple[str, bool]] = {}
         target_parts = []
         for i, (name, t) in enumerate(sorted((data.get("targets") or {}).items(),
                                              key=lambda kv: -int(kv[1].get("priority", 0)))):
             where = f"targets.{name}"
-            self._check_keys(where, t, {"polarity", "bare", "bare_weight", "priority", "patterns"})
+            self._check_keys(where, t, {"polarity", "bare", "bare_weight", "priority", "patterns", "weak_patterns"})
             if t.get("polarity") not in (1, -1) or t.get("bare") not in ("supports", "opposes", "topic", "none"):
                 raise self._error(where, f"{where}: polarity must be 1 or -1 and bare supports|opposes|topic|none")
             self.targets[name] = _Target(name, t["polarity"], t["bare"], float(t.get("bare_weight", 0.5)),
                                          int(t.get("priority", 0)))
             target_parts.append((f"t{i}", self._compile(where, t.get("patterns"))))
+            self._target_groups[f"t{i}"] = (name, False)
+            if "weak_patterns" in t:  # tried after the target's own patterns, at the same place
+                target_parts.append((f"w{i}", self._compile(where, t["weak_patterns"])))
+                self._target_groups[f"w{i}"] = (name, True)
         if not self.targets:
             raise self._error("top", "no [targets] defined")
-        self._target_names = [n for n, _ in sorted(self.targets.items(), key=lambda kv: -kv[1].priority)]
         self.target_re = _Dispatch(target_parts)
         self.cues: list[_Cue] = []
         cue_parts = []
@@ -293,8 +301,8 @@ class Lexicon:
 
     def target_matches(self, text: str, at: list[int] | None = None) -> list[_Match]:
         """The targets of ``text``, but not where a sense that is no target ("blood test") covers them."""
-        names = self._target_names
-        out = [_Match(m.start(), m.end(), m.group(0), names[int(m.lastgroup[1:])])  # type: ignore[index]
+        groups = self._target_groups
+        out = [_Match(m.start(), m.end(), m.group(0), *groups[m.lastgroup])  # type: ignore[index]
                for m in self.target_re.finditer(text, at)]
         if out:
             nt = self._not_target
@@ -787,7 +795,7 @@ def _score_text(body: str, tally: _Tally, lex: Lexicon, context: dict[str, _Matc
         if a == 0 and b == size:  # the whole text is one clause (most quotes): the matches are its own
             ts, cs = targets, cues
         else:
-            ts = [_Match(t.start - a, t.end - a, t.text, t.name) for t in targets if a <= t.start < b]
+            ts = [_Match(t.start - a, t.end - a, t.text, t.name, t.weak) for t in targets if a <= t.start < b]
             cs = [(_Match(m.start - a, m.end - a, m.text, m.name), c) for m, c in cues if a <= m.start < b]
         if ts or cs:  # a clause with neither adds nothing to the tally or the context
             _score_clause(body[a:b], weight, tally, lex, context, ts, cs)
@@ -850,6 +858,8 @@ def _score_clause(clause: str, weight: float, tally: _Tally, lex: Lexicon, conte
     for t in targets:
         if t.name not in tally.result.targets:
             tally.result.targets.append(t.name)
+        if not t.weak:
+            tally.result.anchored = True
         context[t.name] = t
 
 
@@ -1173,12 +1183,37 @@ def inherit_context(quotes: list[Any], positions: list[Position], gap: int = 1) 
                 break
 
 
-def position_quotes(quotes: list[Any]) -> None:
-    """Set ``position`` and ``position_evidence`` on each quote (objects with text and speaker), in place."""
+def position_quotes(quotes: list[Any], on_topic: bool = True, title: str | None = None) -> None:
+    """Set ``position`` and ``position_evidence`` on each quote (objects with text and speaker), in place.
+
+    ``on_topic`` false: the document names no test (its tags). Then unless its ``title`` or one of its quotes
+    is itself about testing (a target's own words: "state tests", "opt out"), words that are about testing
+    only in such a text ("threat", "refused", "penalties", "investigation") take no side: the quotes are
+    "none". (A political story's "a clear threat" or "he refused to apologize" is no stand on tests.)"""
     found = [score_quote(q.text) for q in quotes]
+    if not on_topic and not any(p.anchored for p in found) and any(p.position != "none" for p in found) \
+            and not about_testing(title):
+        for p in found:
+            off_topic(p)
     inherit_context(quotes, found)
     for q, p in zip(quotes, found, strict=True):
         q.position, q.position_evidence = p.position, p.evidence()
+
+
+def about_testing(text: str | None) -> bool:
+    """Whether ``text`` (a title, say) has a target's own words, not only weak ones."""
+    if not text:
+        return False
+    lex = default_lexicon()
+    body = _normalize(text[:MAX_QUOTE_CHARS])
+    return any(not t.weak for t in lex.target_matches(body, lex.word_starts(body)))
+
+
+def off_topic(p: Position) -> None:
+    """Make ``p`` "none": its text and its document are not about testing (the evidence says so)."""
+    if p.position != "none":
+        p.notes.append(f"off topic: nothing in the quote or its document is about testing (words: {p.position})")
+        p.position, p.confidence = "none", 0.5
 
 
 def document_position(title: str | None, text: str | None, kind: str | None) -> Position | None:

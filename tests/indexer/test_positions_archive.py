@@ -84,3 +84,21 @@ def test_import_keeps_exported_positions_and_rejects_unknown_ones(tmp_path):
     bad = json.dumps({**STATEMENT, "id": "st9", "url": "http://127.0.0.1/x", "position": "maybe"}) + "\n"
     out = invoke("import", data_dir=tmp_path / "other", input=bad)
     assert out.returncode != 0 and "position must be one of" in out.stderr
+
+
+def test_index_scores_imported_quotes_with_the_documents_tests(tmp_path):
+    """Imported quotes without positions are scored by `optout index` (no re-tagging): the stored tests say
+    whether the document is about testing."""
+    quote = {"text": "He refused to apologize.", "speaker": "Rosa Quill"}
+    city = {"id": "c1", "url": "http://127.0.0.1/harbor/rents", "kind": "news", "source": "harbor",
+            "title": "Harbor board meets on rents", "published": "2016-05-02", "tests": [], "quotes": [quote],
+            "text": "The board met.\n\u201cHe refused to apologize,\u201d said Rosa Quill."}
+    testing = {**city, "id": "c2", "url": "http://127.0.0.1/harbor/parcc", "title": "Board meets", "tests": ["PARCC"]}
+    data = tmp_path / "data"
+    lines = json.dumps(city) + "\n" + json.dumps(testing) + "\n"
+    assert invoke("import", data_dir=data, input=lines).returncode == 0
+    index = invoke("index", data_dir=data)
+    assert index.returncode == 0 and "0 tagged" in index.stdout, index.stderr
+    docs = _export(data)
+    assert docs["c1"]["quotes"][0]["position"] == "none"
+    assert docs["c2"]["quotes"][0]["position"] != "none"

@@ -58,14 +58,22 @@ def test_dispatch_matches_the_definition_on_small_tables():
         assert got == _reference(parts, text), text
 
 
+def _group_name(name: str, weak: bool) -> str:
+    return name + ("~weak" if weak else "")
+
+
 def test_lexicon_scan_matches_the_definition():
     lex = default_lexicon()
     data = tomllib.loads(positions.DATA.read_text(encoding="utf-8"))
     by_priority = sorted(data["targets"].items(), key=lambda kv: -int(kv[1].get("priority", 0)))
-    target_parts = [(name, "|".join(f"(?:{p})" for p in t["patterns"])) for name, t in by_priority]
+    # each target's own patterns, then its weak ones (tried after them at the same place)
+    target_parts = [(f"{name}{suffix}", "|".join(f"(?:{p})" for p in t[key])) for name, t in by_priority
+                    for key, suffix in (("patterns", ""), ("weak_patterns", "~weak")) if key in t]
+    assert any(name.endswith("~weak") for name, _ in target_parts)
     cue_parts = [(c.get("name") or str(i), p) for i, c in enumerate(data["cue"]) for p in c["patterns"]]
     for text in _texts():
-        targets = [(m.start(), m.end(), lex._target_names[int(m.lastgroup[1:])]) for m in lex.target_re.finditer(text)]
+        targets = [(m.start(), m.end(), _group_name(*lex._target_groups[m.lastgroup]))
+                   for m in lex.target_re.finditer(text)]
         assert targets == _reference(target_parts, text), text
         cues = [(m.start, m.end, m.name) for m, _ in lex.cue_matches(text)]
         assert cues == _reference(cue_parts, text), text
