@@ -57,7 +57,8 @@ _SPACED_DASH = re.compile(r"\s-\s")
 _DENIED = re.compile(r"(?:\b(?:no|never)\b[^.;,]{0,40}?\b(?:should|will|shall|must|would|can|may)"
                      r"|\b(?:should|will|shall|must|would|can|may)(?: not|n't| never)"
                      r"|\b(?:won't|will not|never|not|before (?:we|i|they)) (?:let|allow|permit)\b[^.;,]{0,40}?)"
-                     r"(?: ever| be| have to| face| suffer)*\s+$")
+                     # "no school should have its funding withheld": the sanction is still what is ruled out
+                     r"(?: ever| be| have to| face| suffer| have| see| get)*(?: its| their| his| her| any)?\s+$")
 _ABOUT = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+|new\s+|proposed\s+)?(?:[\w-]+\s+)?$")
 _NEG_LEAD = re.compile(r"[\s\"'(,.!?-]*(?:please,? )?(?:don't|do not|never) ")
 _NPI = re.compile(r"\b(?:any|anything|anyone|at all|ever)\b")

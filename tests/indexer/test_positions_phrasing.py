@@ -1,0 +1,30 @@
+"""Phrasings from real reporting that the cue file once read wrong (the sentences here are our own)."""
+
+from indexer.positions import score_quote
+
+
+def test_work_on_is_no_praise():
+    # "work on X" is fixing X, not saying X works: no side from it
+    for text in ("Refusal numbers in the high schools are something we need to work on.",
+                 "We are working on a shorter state test for next spring."):
+        assert score_quote(text, use_model=False).position not in ("supports", "opposes"), text
+
+
+def test_works_still_praises():
+    assert score_quote("Opting out works: the state listened.", use_model=False).position == "supports"
+    assert score_quote("The quiet room is working for families who skip the test.",
+                       use_model=False).position == "supports"
+
+
+def test_funding_taken_away_is_a_sanction():
+    found = score_quote("Districts could have their federal aid withheld when students refuse the exam.",
+                        use_model=False)
+    assert "sanction" in found.targets
+
+
+def test_passive_sanction_ruled_out_sides_with_opt_outs():
+    for text in ("No school should have its funding withheld because families opted out of the state test.",
+                 "No district should see its aid pulled over a boycott of the PARCC."):
+        found = score_quote(text, use_model=False)
+        assert found.position == "supports", text
+        assert any(c.startswith("not ") for c in found.cues), found.cues
