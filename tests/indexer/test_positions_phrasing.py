@@ -28,3 +28,24 @@ def test_passive_sanction_ruled_out_sides_with_opt_outs():
         found = score_quote(text, use_model=False)
         assert found.position == "supports", text
         assert any(c.startswith("not ") for c in found.cues), found.cues
+
+
+def test_failure_to_is_not_failure():
+    # "failure to sit for the exam" is not sitting for it: the sanction decides, not a verdict on the test
+    found = score_quote("Failure to sit for the exam will count as a zero on the report card.", use_model=False)
+    assert found.position == "opposes"
+    assert not any(c.startswith("failure") for c in found.cues), found.cues
+    assert score_quote("This new test has been a failure from the first day.", use_model=False).position == "supports"
+
+
+def test_cannot_fix_what_we_cannot_measure_defends_the_tests():
+    # the saying defends measuring; the tests' own "cannot measure" still sides against them
+    assert score_quote("You cannot improve what you do not measure, and the state test is how we measure.",
+                       use_model=False).position == "opposes"
+    assert score_quote("These exams cannot measure what a child has learned.", use_model=False).position == "supports"
+
+
+def test_dropping_the_tests_only_makes_it_harder():
+    found = score_quote("Scrapping the state tests only makes it harder to see which schools are struggling.",
+                        use_model=False)
+    assert found.position == "opposes"
