@@ -49,3 +49,13 @@ def test_dropping_the_tests_only_makes_it_harder():
     found = score_quote("Scrapping the state tests only makes it harder to see which schools are struggling.",
                         use_model=False)
     assert found.position == "opposes"
+
+
+def test_an_indicator_of_is_praise_of_a_test_only():
+    assert score_quote("The state test is a good indicator of whether a school is on track.",
+                       use_model=False).position == "opposes"
+    assert score_quote("Scores on one exam are not an indicator of what a child can do.",
+                       use_model=False).position == "supports"
+    # of refusals it judges nothing
+    assert score_quote("Refusal rates are an indicator of how angry parents are.",
+                       use_model=False).position not in ("supports", "opposes")
