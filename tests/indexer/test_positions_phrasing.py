@@ -59,3 +59,11 @@ def test_an_indicator_of_is_praise_of_a_test_only():
     # of refusals it judges nothing
     assert score_quote("Refusal rates are an indicator of how angry parents are.",
                        use_model=False).position not in ("supports", "opposes")
+
+
+def test_the_right_for_parents_to_opt_out():
+    found = score_quote("Our board will defend the right for families to refuse the state exam.", use_model=False)
+    assert found.position == "supports"
+    assert any(c.startswith("right for families") for c in found.cues), found.cues
+    assert score_quote("The district respects the right of students to opt out.",
+                       use_model=False).position == "supports"
