@@ -67,3 +67,12 @@ def test_the_right_for_parents_to_opt_out():
     assert any(c.startswith("right for families") for c in found.cues), found.cues
     assert score_quote("The district respects the right of students to opt out.",
                        use_model=False).position == "supports"
+
+
+def test_a_negated_doubt_affirms():
+    assert score_quote("Nobody here questions the right of students to opt out.",
+                       use_model=False).position == "supports"
+    assert score_quote("No one doubts the value of the state test.", use_model=False).position == "opposes"
+    # plain negation still flips
+    assert score_quote("No one supports the new test.", use_model=False).position == "supports"
+    assert score_quote("The state test has no value at all.", use_model=False).position == "supports"
