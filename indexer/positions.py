@@ -56,7 +56,9 @@ _SPACED_DASH = re.compile(r"\s-\s")
 # A sanction ruled out just before it is named: "no school should lose", "teachers will not face ..."
 _DENIED = re.compile(r"(?:\b(?:no|never)\b[^.;,]{0,40}?\b(?:should|will|shall|must|would|can|may)"
                      r"|\b(?:should|will|shall|must|would|can|may)(?: not|n't| never)"
-                     r"|\b(?:won't|will not|never|not|before (?:we|i|they)) (?:let|allow|permit)\b[^.;,]{0,40}?)"
+                     r"|\b(?:won't|will not|never|not|before (?:we|i|they)) (?:let|allow|permit)\b[^.;,]{0,40}?"
+                     # "there are absolutely no consequences for opting out": none at all
+                     r"|\b(?:no|zero|without)(?: (?:real|any|further|negative|such|academic))?)"
                      # "no school should have its funding withheld": the sanction is still what is ruled out
                      r"(?: ever| be| have to| face| suffer| have| see| get)*(?: its| their| his| her| any)?\s+$")
 _ABOUT = re.compile(r"\b(?:on|about|regarding|concerning)\s+(?:the\s+|new\s+|proposed\s+)?(?:[\w-]+\s+)?$")
@@ -808,6 +810,8 @@ def _negated(clause: str, start: int, lex: Lexicon) -> bool:
     tokens = _TOKEN.findall(before)
     window = " ".join(tokens[-lex.window:])
     count = len(lex.negation_re.findall(window))
+    if count % 2 == 0 and "nor" in tokens[:-lex.window]:
+        count += 1  # "nor is it an appropriate or useful tool": "nor" negates the rest of its clause
     if count == 0 and _NPI.search(" ".join(tokens[-6:])):
         # "do not do anything to add value": "any..." carries a negation from earlier in the clause
         count = len(lex.negation_re.findall(" ".join(tokens[:-6] + tokens[-6:])))

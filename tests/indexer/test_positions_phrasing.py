@@ -76,3 +76,33 @@ def test_a_negated_doubt_affirms():
     # plain negation still flips
     assert score_quote("No one supports the new test.", use_model=False).position == "supports"
     assert score_quote("The state test has no value at all.", use_model=False).position == "supports"
+
+
+def test_nor_negates_the_rest_of_its_clause():
+    found = score_quote("The exam is not good for our students, nor is it an appropriate or useful tool for teachers.",
+                        use_model=False)
+    assert found.position == "supports"
+    assert "useful" in found.negated
+
+
+def test_please_note_is_no_urging():
+    found = score_quote("Please note that families opting out of the state test must send a letter.", use_model=False)
+    assert not any(c.startswith("please") for c in found.cues), found.cues
+    assert score_quote("Please opt your child out of the state test.", use_model=False).position == "supports"
+
+
+def test_the_speakers_own_refusal():
+    assert score_quote("As a mother of two, I have opted my kids out of the state test.",
+                       use_model=False).position == "supports"
+    assert score_quote("We already refused the field test last spring.", use_model=False).position == "supports"
+
+
+def test_no_consequences_rules_the_sanction_out():
+    found = score_quote("There are absolutely no consequences for opting your child out of the exam.", use_model=False)
+    assert found.position == "supports"
+    assert any(c.startswith("not ") for c in found.cues), found.cues
+
+
+def test_words_of_fault():
+    for text in ("The new exam gives specious results.", "The test wreaks havoc on the school calendar."):
+        assert score_quote(text, use_model=False).position == "supports", text
