@@ -106,3 +106,10 @@ def test_no_consequences_rules_the_sanction_out():
 def test_words_of_fault():
     for text in ("The new exam gives specious results.", "The test wreaks havoc on the school calendar."):
         assert score_quote(text, use_model=False).position == "supports", text
+
+
+def test_a_matter_of_is_no_praise():
+    found = score_quote("Whether to sit the state test is a matter of family choice.", use_model=False)
+    assert not any(c.startswith("matter") for c in found.cues), found.cues
+    assert score_quote("The state test matters to every school in this county.",
+                       use_model=False).position == "opposes"
