@@ -236,8 +236,12 @@ class Lexicon:
 
     def _load_rules(self, data: dict) -> None:
         neg = data.get("negation") or {}
-        self._check_keys("negation", neg, {"patterns", "window"})
+        self._check_keys("negation", neg, {"patterns", "window", "clause_wide"})
         self.negation_re = re.compile(r"\b(?:" + self._compile("negation", neg.get("patterns")) + r")\b")
+        wide = neg.get("clause_wide", [])
+        if not isinstance(wide, list) or not all(isinstance(w, str) and w.strip() for w in wide):
+            raise self._error("negation", "negation: clause_wide must be a list of words")
+        self.clause_wide = frozenset(w.strip().lower() for w in wide)
         self.window = int(neg.get("window", 3))
         con = data.get("contrast") or {}
         self._check_keys("contrast", con, {"after", "before", "subordinate", "after_weight", "before_weight",
@@ -810,8 +814,8 @@ def _negated(clause: str, start: int, lex: Lexicon) -> bool:
     tokens = _TOKEN.findall(before)
     window = " ".join(tokens[-lex.window:])
     count = len(lex.negation_re.findall(window))
-    if count % 2 == 0 and "nor" in tokens[:-lex.window]:
-        count += 1  # "nor is it an appropriate or useful tool": "nor" negates the rest of its clause
+    if count % 2 == 0 and lex.clause_wide.intersection(tokens[:-lex.window]):
+        count += 1  # "nor is it an appropriate or useful tool": such a word negates the rest of its clause
     if count == 0 and _NPI.search(" ".join(tokens[-6:])):
         # "do not do anything to add value": "any..." carries a negation from earlier in the clause
         count = len(lex.negation_re.findall(" ".join(tokens[:-6] + tokens[-6:])))

@@ -90,3 +90,19 @@ def test_nor_negates_the_rest_of_its_clause():
     found = _lexicon("The exam is not good for our students, nor is it an appropriate or useful tool for teachers.")
     assert found.position == "supports"
     assert "useful" in found.negated
+
+
+
+def test_clause_wide_negators_are_data(tmp_path):
+    from indexer.positions import DATA, CuesError, Lexicon, score
+
+    raw = DATA.read_text(encoding="utf-8")
+    text = "The exam is not good for our students, nor is it an appropriate or useful tool for teachers."
+    assert "useful" in score(text, Lexicon(path=tmp_path / "cues.toml", text=raw)).negated
+    without = raw.replace("clause_wide = ['nor']", "clause_wide = []", 1)
+    assert without != raw
+    assert "useful" not in score(text, Lexicon(path=tmp_path / "cues.toml", text=without)).negated
+    broken = raw.replace("clause_wide = ['nor']", "clause_wide = ['']", 1)
+    with pytest.raises(CuesError) as err:
+        Lexicon(path=tmp_path / "cues.toml", text=broken)
+    assert "cues.toml:" in str(err.value) and "clause_wide" in str(err.value)
