@@ -10,7 +10,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -1205,12 +1205,18 @@ def main() -> None:
 
 def _fast_exit(code: int) -> None:
     """End a read-only command's process once its output is out (see _short_lived): nothing of it is left to
-    save, and the OS closes its files. A reader that went away makes it exit 1, as in main()."""
+    save, and the OS closes its files. Output that cannot be written (a reader that went away, a full disk)
+    makes it exit 1, as in main(): a full disk with a one-line message."""
     try:
         sys.stdout.flush()
-        sys.stderr.flush()
     except BrokenPipeError:
         code = code or 1
+    except OSError as exc:
+        code = 1
+        with suppress(OSError):
+            sys.stderr.write(f"error: the output could not be written: {exc}\n")
+    with suppress(OSError):
+        sys.stderr.flush()
     os._exit(code)
 
 

@@ -87,3 +87,32 @@ def test_a_reader_that_went_away_gives_exit_1_and_no_traceback(sample_archive):
         os.close(write)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
+
+
+def test_output_that_cannot_be_written_gives_exit_1_and_one_line(monkeypatch, no_exit, capsys):
+    class Full:
+        def flush(self):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    try:
+        cli_module._fast_exit(0)
+    except _Exited as done:
+        assert done.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: the output could not be written:") and err.count("\n") == 1
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_full_disk_under_show_raw_gives_exit_1_and_no_traceback(sample_archive):
+    # --raw writes the archived bytes straight to the buffer: what the buffer still holds is written on the
+    # way out, the rest at once; either way one line says why, and the exit code is 1.
+    hits = json.loads(invoke("search", "opt out", "--format", "json", data_dir=sample_archive).stdout)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("OPTOUT_HOME", None)
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "search_cli.cli", "--data-dir", str(sample_archive), "show",
+                               hits[0]["id"], "--raw"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                              env=env)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "No space left" in done.stderr and done.stderr.count("\n") == 1
