@@ -75,14 +75,19 @@ def test_a_fresh_process_prints_what_click_prints(sample_archive, args):
     assert fresh.stdout == inside.stdout and fresh.stdout.strip()
 
 
+def _fresh(data, stdout, *args: str) -> subprocess.CompletedProcess[str]:
+    """`optout --data-dir DATA ARGS` as a fresh process writing its output to ``stdout`` (a file or descriptor)."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env.pop("OPTOUT_HOME", None)
+    return subprocess.run([sys.executable, "-m", "search_cli.cli", "--data-dir", str(data), *args], stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=120, env=env)
+
+
 def test_a_reader_that_went_away_gives_exit_1_and_no_traceback(sample_archive):
     read, write = os.pipe()
     os.close(read)  # nobody will read: the first write fails with EPIPE
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    env.pop("OPTOUT_HOME", None)
     try:
-        done = subprocess.run([sys.executable, "-m", "search_cli.cli", "--data-dir", str(sample_archive), "search",
-                               "opt out"], stdout=write, stderr=subprocess.PIPE, text=True, timeout=120, env=env)
+        done = _fresh(sample_archive, write, "search", "opt out")
     finally:
         os.close(write)
     assert done.returncode == 1
@@ -108,11 +113,7 @@ def test_a_full_disk_under_show_raw_gives_exit_1_and_no_traceback(sample_archive
     # --raw writes the archived bytes straight to the buffer: what the buffer still holds is written on the
     # way out, the rest at once; either way one line says why, and the exit code is 1.
     hits = json.loads(invoke("search", "opt out", "--format", "json", data_dir=sample_archive).stdout)
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    env.pop("OPTOUT_HOME", None)
     with open("/dev/full", "wb") as full:
-        done = subprocess.run([sys.executable, "-m", "search_cli.cli", "--data-dir", str(sample_archive), "show",
-                               hits[0]["id"], "--raw"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
-                              env=env)
+        done = _fresh(sample_archive, full, "show", hits[0]["id"], "--raw")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "No space left" in done.stderr and done.stderr.count("\n") == 1
