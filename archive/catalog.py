@@ -346,11 +346,13 @@ class Catalog:
         return {r[0] for r in self.conn.execute("SELECT DISTINCT tagged_with FROM documents WHERE tagged_with IS NOT NULL")}
 
     def tagging_texts(self, ids: list[str], batch: int = 500) -> Iterator[sqlite3.Row]:
-        """id, title, text and source_organization of these documents, read in batches."""
+        """id, title, text, source_organization and states (their codes joined by commas, or None) of these
+        documents, read in batches."""
         for start in range(0, len(ids), batch):
             part = ids[start:start + batch]
             yield from self.conn.execute(
-                "SELECT id, title, text, source_organization FROM documents WHERE id IN"
+                "SELECT id, title, text, source_organization, (SELECT group_concat(value, ',') FROM annotations"
+                " WHERE document_id = documents.id AND field = 'state') AS states FROM documents WHERE id IN"
                 f" ({', '.join('?' * len(part))})", part)
 
     def restamp_tagged(self, conn: sqlite3.Connection, ids: list[str], gazetteer_version: str) -> None:

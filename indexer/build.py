@@ -54,7 +54,7 @@ class IndexReport:
     positioned: int = 0
     resumed: bool = False
     workers: int = 0
-    kept: int = 0  # tagged with an earlier gazetteer, and not tagged again: the edit names nothing they hold
+    kept: int = 0  # tagged with an earlier gazetteer, and not tagged again: the edit cannot change them
 
 
 @contextmanager

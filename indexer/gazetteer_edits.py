@@ -3,8 +3,15 @@
 `optout index` keeps a copy of each gazetteer it tags with (``<data>/gazetteers/<version>/``). After an edit,
 the copy the documents were tagged with is compared with the gazetteer now in use, entry by entry:
 
-- an edit to states or tests may change any document (a state's test is inferred from the state and year,
-  with no name in the text), so every document is tagged again;
+- an edit to a test entry (tests.toml) changes only documents that name the test (its name, full name or
+  aliases, before or after the edit) and, when the test is a state's own program (``state_program``) before or
+  after, documents tagged with one of its states that speak of "state tests": there the state's test is
+  inferred from the state and the year, with no name in the text;
+- an edit to a state entry (``[[state]]`` in states.toml) changes only documents that name the state: its
+  name, USPS code, AP abbreviations, capital, cities and demonyms, before or after the edit. Those forms are
+  all a state entry gives the tagger (the states that organizations and tests imply are codes written in
+  their own entries, and a state's test is inferred from tests.toml), so a document holding none of them
+  counts every state as before;
 - an edit to a city entry (``[[city]]`` in states.toml) changes only documents that name the city: a city
   counts only where one of its aliases is matched in the text (it gives that place's state, and tells which
   city's local union "the city's teachers union" is);
@@ -31,6 +38,7 @@ from pathlib import Path
 
 from archive.catalog import Catalog
 from indexer import gazetteer as gz
+from indexer.tagger import mentions_state_tests
 
 SNAPSHOTS = "gazetteers"  # under the data directory
 CHECKING = "checking what the gazetteer edit changed"  # the progress stage
@@ -68,11 +76,10 @@ def load_copy(data_dir: Path, version: str) -> gz.Gazetteer | None:
 
 
 def changed_names(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
-    """The names whose documents an edit from ``old`` to ``new`` can change; None when it can change any."""
-    if old.states != new.states or old.tests != new.tests:
-        return None
-    cities = _changed_cities(old, new)
-    if cities is None:
+    """The names whose documents an edit from ``old`` to ``new`` can change; None when it can change any.
+    (Documents a test edit changes without naming the test: ``changed_programs``.)"""
+    states, cities, tests = _changed_states(old, new), _changed_cities(old, new), _changed_tests(old, new)
+    if states is None or cities is None or tests is None:
         return None
     if not _same_order(old.organizations, new.organizations) or not _same_order(
             [p.name for p in old.people], [p.name for p in new.people]):
@@ -83,7 +90,7 @@ def changed_names(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
     new_people = {p.name: p for p in new.people}
     if len(old_people) != len(old.people) or len(new_people) != len(new.people):
         return None  # two entries with one name: which one a text means depends on their order
-    names: list[str] = cities
+    names: list[str] = states + cities + tests
     for g in (old, new):
         for name in orgs:
             org = g.organizations.get(name)
@@ -100,6 +107,49 @@ def changed_names(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
             if person is not None:
                 names += [person.name, *person.aliases, person.surname]
     return names
+
+
+def _changed_test_entries(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
+    """The names of the tests an edit changed, added or removed; None when tests moved (where two tests share
+    a form, the first listed wins)."""
+    if not _same_order(old.tests, new.tests):
+        return None
+    return sorted(n for n in old.tests.keys() | new.tests.keys() if old.tests.get(n) != new.tests.get(n))
+
+
+def _changed_tests(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
+    """The forms (before and after) of the tests an edit changed; None when it may change any document."""
+    changed = _changed_test_entries(old, new)
+    if changed is None:
+        return None
+    return [form for group in (old.tests, new.tests) for name in changed if name in group
+            for form in (group[name].name, group[name].full_name, *group[name].aliases)]
+
+
+def changed_programs(old: gz.Gazetteer, new: gz.Gazetteer) -> set[str]:
+    """The states whose own test program (inferred from the state and year where a text speaks of "state
+    tests") an edit may change: those of every changed test that is a state program before or after."""
+    return {code for name in _changed_test_entries(old, new) or [] for group in (old.tests, new.tests)
+            if name in group and group[name].state_program for code in group[name].states}
+
+
+def _changed_states(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
+    """The forms (before and after) of the state entries an edit changed, added or removed; None when it may
+    change any document (states moved: where two states share a form, the first listed wins)."""
+    if not _same_order(old.states, new.states):
+        return None  # (dicts compare equal in any order)
+    if old.states == new.states:
+        return []
+    changed = sorted(c for c in old.states.keys() | new.states.keys() if old.states.get(c) != new.states.get(c))
+    return [form for group in (old.states, new.states) for code in changed if code in group
+            for form in _state_forms(group[code])]
+
+
+def _state_forms(state: gz.State) -> list[str]:
+    """Every string through which a state entry can tag a document (datelines, party tags and addresses use
+    its code and AP abbreviations)."""
+    return [state.code, state.name, *state.ap, *([state.capital] if state.capital else []), *state.cities,
+            *state.demonyms]
 
 
 def _changed_cities(old: gz.Gazetteer, new: gz.Gazetteer) -> list[str] | None:
@@ -125,9 +175,11 @@ def _same_order(old: Iterable[str], new: Iterable[str]) -> bool:
 
 
 class Candidates:
-    """Which documents may change: those holding, as whole words, every word of some changed name."""
+    """Which documents may change: those holding, as whole words, every word of some changed name, and (for
+    ``program_states``, see ``changed_programs``) those tagged with such a state that speak of state tests."""
 
-    def __init__(self, names: Iterable[str]):
+    def __init__(self, names: Iterable[str], program_states: Iterable[str] = ()):
+        self._programs = set(program_states)
         # name -> its words; a name is looked for where its longest word is, the rarest as a rule
         self._by_longest: dict[str, list[list[str]]] = {}
         for name in names:
@@ -139,9 +191,13 @@ class Candidates:
         self._pattern = _whole_words(sorted(self._by_longest, key=len, reverse=True))
         self._words = {w: _whole_words([w]) for lists in self._by_longest.values() for words in lists for w in words}
 
-    def may_change(self, title: str | None, text: str | None, source_organization: str | None) -> bool:
-        """Whether tagging this document with the new gazetteer may give other results than the old one.
-        A name matches as a run of whole words (the tagger's tokens), so all of them must be there."""
+    def may_change(self, title: str | None, text: str | None, source_organization: str | None,
+                   states: Iterable[str] = ()) -> bool:
+        """Whether tagging this document (tagged with ``states`` by the old gazetteer) with the new one may give
+        other results. A name matches as a run of whole words (the tagger's tokens), so all of them must be
+        there. A state program is inferred for the document's main state, which is one of its states."""
+        if self._programs and not self._programs.isdisjoint(states) and mentions_state_tests(title, text):
+            return True
         if self._pattern is None:
             return False
         lowered = "\n".join(part for part in (title, text, source_organization) if part).lower()
@@ -169,12 +225,13 @@ def unaffected(catalog: Catalog, data_dir: Path, current: gz.Gazetteer, stale: l
     for version, ids in by_version.items():
         old = load_copy(data_dir, version)
         names = changed_names(old, current) if old is not None else None
-        if names is None:
+        if old is None or names is None:
             done += len(ids)
             continue
-        candidates = Candidates(names)
+        candidates = Candidates(names, changed_programs(old, current))
         for row in catalog.tagging_texts(ids):
-            if not candidates.may_change(row["title"], row["text"], row["source_organization"]):
+            states = row["states"].split(",") if row["states"] else ()
+            if not candidates.may_change(row["title"], row["text"], row["source_organization"], states):
                 kept.append(row["id"])
             done += 1
             if progress and done % 1000 == 0:

@@ -350,6 +350,12 @@ class Tagger:
         return next(iter(found)) if len(found) == 1 else None
 
 
+def mentions_state_tests(title: str | None, text: str | None) -> bool:
+    """Whether a document speaks of "state tests" (where ``Tagger.tag`` infers its main state's own test)."""
+    body = "\n".join(p for p in (normalize_quotes(title or ""), normalize_quotes(text or "")) if p)
+    return _GENERIC_STATE_TESTS.search(body) is not None
+
+
 @lru_cache(maxsize=1)
 def default_tagger() -> Tagger:
     return Tagger(gz.default())

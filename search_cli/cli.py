@@ -339,7 +339,7 @@ def _run_index(archive: Any, rebuild: bool, wait: float = 0.0) -> Any:
             report = build_index(archive, rebuild=rebuild, timeout=wait, progress=update)
         except IndexBusy as exc:
             raise click.ClickException(str(exc)) from None
-    kept = f", {report.kept} kept their tags (the gazetteer edit names nothing they hold)" if report.kept else ""
+    kept = f", {report.kept} kept their tags (the gazetteer edit cannot change them)" if report.kept else ""
     click.echo(f"{'rebuilt' if report.rebuilt else 'updated'} the index: {report.tagged} tagged, "
                f"{report.indexed} indexed, {report.total} documents in the archive{kept}")
     return report

@@ -10,7 +10,7 @@ import pytest
 import indexer.build as build
 from archive import Archive
 from indexer import gazetteer, gazetteer_edits, quotes, tagger
-from indexer.gazetteer_edits import Candidates, changed_names
+from indexer.gazetteer_edits import Candidates, changed_names, changed_programs
 
 DATA = Path(gazetteer.__file__).parent / "data"
 
@@ -35,9 +35,14 @@ state = "NJ"
 aliases = ["Riverside"]
 """
 
-# A state-level entry: any document's state or inferred test may change.
-TERRITORY = (Path(__file__).resolve().parent.parent / "fixtures" / "gazetteer_edits" / "territory.toml").read_text(
-    encoding="utf-8")
+EDITS = Path(__file__).resolve().parent.parent / "fixtures" / "gazetteer_edits"
+# A state-level entry no sample document names: the documents keep their tags.
+TERRITORY = (EDITS / "territory.toml").read_text(encoding="utf-8")
+# A state-level entry whose city list (wrongly, so that it changes their tags) holds a city the sample union
+# pages name.
+STATE_WITH_CITY = (EDITS / "state_with_city.toml").read_text(encoding="utf-8")
+# A second state program for New York: documents that speak of "state tests" lose the test inferred for them.
+STATE_PROGRAM = (EDITS / "state_program.toml").read_text(encoding="utf-8")
 
 
 def _fresh_vocabularies() -> None:
@@ -83,7 +88,7 @@ def _naming(data: Path, word: str) -> set[str]:
 
 @pytest.mark.parametrize(("workers", "part", "text", "words"), [
     (0, "people.toml", PERSON, ("keane", "marisol")), (2, "people.toml", PERSON, ("keane", "marisol")),
-    (0, "states.toml", CITY, ("riverside",))])
+    (0, "states.toml", CITY, ("riverside",)), (2, "states.toml", STATE_WITH_CITY, ("riverside",))])
 def test_an_edit_re_tags_the_documents_naming_it_with_the_results_of_re_tagging_all(
         sample_archive, tmp_path, edit, monkeypatch, workers, part, text, words):
     monkeypatch.setattr(build, "PARALLEL_MIN", 1)
@@ -138,10 +143,37 @@ def _assert_everything_tagged_again(data: Path) -> None:
         assert (report.tagged, report.kept) == (archive.catalog.count(), 0)
 
 
-def test_an_edit_to_states_re_tags_every_document(sample_archive, tmp_path, edit):
+def test_a_state_program_edit_re_tags_that_states_documents_on_state_tests_with_the_results_of_re_tagging_all(
+        sample_archive, tmp_path, edit):
+    data, full = _copy(sample_archive, tmp_path, "data"), _copy(sample_archive, tmp_path, "full")
+    before = _annotations(data)
+    edit("tests.toml", STATE_PROGRAM)
+    shutil.rmtree(full / gazetteer_edits.SNAPSHOTS)
+    with Archive(full) as archive:
+        build.build_index(archive, workers=0)
+    with Archive(data) as archive:
+        total = archive.catalog.count()
+        report = build.build_index(archive, workers=0)
+        on_state_tests = {d.id for d in archive.documents() if "NY" in before[d.id][1]
+                          and tagger.mentions_state_tests(d.title, d.text)}
+    assert 0 < len(on_state_tests) < total
+    assert (report.tagged, report.kept) == (len(on_state_tests), total - len(on_state_tests))
+    after = _annotations(data)
+    assert after == _annotations(full)
+    changed = {i for i in after if after[i] != before[i]}
+    assert changed and changed <= on_state_tests  # they lost the test inferred for them
+
+
+def test_a_state_no_document_names_keeps_every_document_as_it_is(sample_archive, tmp_path, edit):
     data = _copy(sample_archive, tmp_path, "data")
+    before = _annotations(data)
     edit("states.toml", TERRITORY)
-    _assert_everything_tagged_again(data)
+    with Archive(data) as archive:
+        report = build.build_index(archive, workers=0)
+        total = archive.catalog.count()
+        assert archive.catalog.stale_tagged_ids(gazetteer.default().version) == []
+    assert (report.tagged, report.kept, report.indexed) == (0, total, 0)
+    assert _annotations(data) == before
 
 
 def test_without_a_copy_of_the_old_gazetteer_every_document_is_tagged_again(sample_archive, tmp_path, edit):
@@ -198,15 +230,41 @@ def test_a_person_edit_names_the_person_and_surname(packaged):
     assert set(changed_names(packaged, new)) == {person.name, *person.aliases, "R. W.", person.surname}
 
 
-@pytest.mark.parametrize("part", ["tests", "states"])
-def test_an_edit_to_tests_or_states_may_change_any_document(packaged, part):
-    if part == "tests":
-        name, test = next(iter(packaged.tests.items()))
-        new = replace(packaged, tests={**packaged.tests, name: replace(test, years=[1990, 1991])})
-    else:
-        code, state = next(iter(packaged.states.items()))
-        new = replace(packaged, states={**packaged.states, code: replace(state, capital="Elsewhere")})
-    assert changed_names(packaged, new) is None
+def test_a_test_edit_names_the_test_and_a_program_edit_its_states(packaged):
+    name, parcc = next(iter(packaged.tests.items()))
+    assert not parcc.state_program
+    new = replace(packaged, tests={**packaged.tests, name: replace(parcc, years=[1990, 1991])})
+    assert set(changed_names(packaged, new)) == {parcc.name, parcc.full_name, *parcc.aliases}
+    assert changed_programs(packaged, new) == set()
+    program = next(t for t in packaged.tests.values() if t.state_program)
+    ended = replace(packaged, tests={**packaged.tests, program.name: replace(program, years=[1990, 1991])})
+    assert changed_programs(packaged, ended) == set(program.states)
+    made = replace(packaged, tests={**packaged.tests, name: replace(parcc, state_program=True)})
+    assert changed_programs(packaged, made) == set(parcc.states)  # a program after the edit
+    assert changed_programs(made, packaged) == set(parcc.states)  # and before it
+    reordered = replace(packaged, tests=dict(reversed(list(packaged.tests.items()))))
+    assert changed_names(packaged, reordered) is None
+
+
+def test_a_document_of_a_changed_programs_state_is_a_candidate_where_it_speaks_of_state_tests():
+    found = Candidates([], program_states={"NY"})
+    assert found.may_change(None, "Families refused the state\u2019s tests this spring.", None, ["NJ", "NY"])
+    assert not found.may_change(None, "Families refused the state tests this spring.", None, ["NJ"])
+    assert not found.may_change(None, "Families met the principal.", None, ["NY"])
+
+
+def test_a_state_edit_names_every_form_of_the_state_before_and_after(packaged):
+    ny = packaged.states["NY"]
+    moved = replace(ny, capital="Quillport", cities=[*ny.cities, "Port Quill"])
+    new = replace(packaged, states={**packaged.states, "NY": moved})
+    forms = {"NY", ny.name, *ny.ap, ny.capital, *ny.cities, *ny.demonyms, "Quillport", "Port Quill"}
+    assert set(changed_names(packaged, new)) == forms
+    territory = gazetteer.State("GU", "Guam", ["Guam"], "Hagatna", ["Dededo"], demonyms=["Guamanians"])
+    added = replace(packaged, states={**packaged.states, "GU": territory})
+    assert set(changed_names(packaged, added)) == {"GU", "Guam", "Hagatna", "Dededo", "Guamanians"}
+    assert set(changed_names(added, packaged)) == {"GU", "Guam", "Hagatna", "Dededo", "Guamanians"}  # removed
+    reordered = replace(packaged, states=dict(reversed(list(packaged.states.items()))))
+    assert changed_names(packaged, reordered) is None  # where two states share a form, the first listed wins
 
 
 def test_a_city_edit_names_the_city_before_and_after(packaged):
