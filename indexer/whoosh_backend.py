@@ -11,9 +11,10 @@ import re
 import shutil
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -786,13 +787,44 @@ class _ScorePlan:
                 scores[d] = get(d, 0.0) + parts[i]
 
 
-def _best(scores: dict[int, float], window: int) -> list[tuple[int, float]]:
-    """The ``window`` highest scores, ties by document number: the scores at or above the window's
-    lowest first (comparing bare floats is cheap), then those few ordered with their tie-break."""
+def _best(scores: dict[int, float], window: int,
+          tie_key: Callable[[int], Any] | None = None) -> list[tuple[int, float]]:
+    """The ``window`` highest scores: the scores at or above the window's lowest first (comparing bare floats
+    is cheap), then those few ordered with their tie-break: ``tie_key(docnum)`` for documents whose score
+    equals another's (called for those only), else the document number."""
     if len(scores) > 4 * window:
         floor = heapq.nlargest(window, scores.values())[-1] if window else float("inf")
         scores = {d: v for d, v in scores.items() if v >= floor}
-    return heapq.nlargest(window, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+    top = heapq.nlargest(window, scores.items(), key=lambda kv: (kv[1], -kv[0]))
+    if tie_key is None or not top:
+        return top
+    return _untie(top, [kv for kv in scores.items() if kv[1] == top[-1][1]], tie_key, reverse=True)
+
+
+def _untie(ordered: list[tuple[int, Any]], last: list[tuple[int, Any]], tie_key: Callable[[int], Any],
+           reverse: bool) -> list[tuple[int, Any]]:
+    """``ordered`` (document, value) pairs, sorted by value (descending when ``reverse``) with documents of
+    equal value in ``tie_key`` order instead of document numbers; ``last``: every candidate whose value is
+    the last one's, inside ``ordered`` or not (which of them make the cut is decided by ``tie_key`` too).
+    Document numbers depend on the order a parallel index run wrote documents in; ``tie_key`` does not."""
+    counts: dict[Any, int] = {}
+    for _, v in ordered:
+        counts[v] = counts.get(v, 0) + 1
+    tied = {v for v, c in counts.items() if c > 1}
+    if len(last) > 1:
+        tied.add(ordered[-1][1])
+    if not tied:
+        return ordered
+    edge = ordered[-1][1]
+    pool = [kv for kv in ordered if kv[1] != edge] + last
+    runs: dict[Any, list[tuple[int, Any]]] = {}
+    for kv in pool:
+        runs.setdefault(kv[1], []).append(kv)
+    out: list[tuple[int, Any]] = []
+    for v in sorted(runs, reverse=reverse):  # (values in ``ordered`` are sorted; a run keeps its place)
+        run = runs[v]
+        out += sorted(run, key=lambda kv: tie_key(kv[0])) if v in tied else run
+    return out[:len(ordered)]
 
 
 # What looking a document up in a posting list (bisect) costs, in scans of one posting.
@@ -1177,7 +1209,8 @@ class _Collection:
     def ranked(self, request: Request, matched: set[int]) -> list[tuple[int, float | None]]:
         """The top ``window`` of ``matched`` in the requested order, with scores for relevance."""
         if request.sort in ("date", "-date"):
-            return [(d, None) for d in self._by_date(matched, newest_first=request.sort == "-date")[:request.window]]
+            newest = request.sort == "-date"
+            return [(d, None) for d in self._by_date(matched, newest_first=newest, window=request.window)[:request.window]]
         query = self.rank_query(request)
         out: list[tuple[int, float | None]] = []
         if query is not None and matched:
@@ -1185,7 +1218,7 @@ class _Collection:
         if len(out) < request.window and len(out) < len(matched):
             # Matches no scoring term reaches (NOT-only or field-only queries) follow, newest first.
             seen = {d for d, _ in out}
-            rest = self._by_date(matched - seen, newest_first=True)
+            rest = self._by_date(matched - seen, newest_first=True, window=request.window - len(out))
             out += [(d, 0.0) for d in rest[:request.window - len(out)]]
         return out
 
@@ -1210,7 +1243,26 @@ class _Collection:
             scores = {}
             for plan in plans:  # every term, in the query's order
                 plan.add(scores, matched)
-        return [(d, round(v, 3)) for d, v in _best(scores, window)]
+        return [(d, round(v, 3)) for d, v in _best(scores, window, self._tie_key)]
+
+    def _tie_key(self, docnum: int) -> tuple[Any, str]:
+        """Equal scores: newest first, then by id (stable across rebuilds, unlike document numbers)."""
+        column = self._published
+        value = column[docnum] if column is not None else None
+        dated = value and value != self._undated
+        return (-value if dated else 0), str(self.searcher.stored_fields(docnum).get("id", ""))
+
+    @cached_property
+    def _published(self) -> Any:
+        """The publication dates' column (None in an index without one); this reader's for its lifetime."""
+        return self.reader.column_reader("published", translate=False) \
+            if self.reader.has_column("published") else None
+
+    @cached_property
+    def _undated(self) -> Any:
+        """What the column holds for a document without a date: Whoosh's default for the field, the largest
+        number its column stores (which would sort the undated first, newest first)."""
+        return getattr(self.schema["published"], "default", None) if "published" in self.schema else None
 
     def _score_plan(self, term: Term) -> _ScorePlan | None:
         fieldname, text = term.fieldname, term.text
@@ -1240,16 +1292,33 @@ class _Collection:
         base, per_length = k1 * (1 - b), k1 * b / avgfl
         return [factor * w / (w + base + per_length * lengths[d]) for d, w in zip(ids, weights, strict=True)]
 
-    def _by_date(self, docnums: set[int], newest_first: bool) -> list[int]:
-        """Oldest (or newest) first; undated documents last either way, then by document number."""
-        column = self.reader.column_reader("published", translate=False) \
-            if self.reader.has_column("published") else None
+    def _by_date(self, docnums: set[int], newest_first: bool, window: int | None = None) -> list[int]:
+        """Oldest (or newest) first; undated documents last either way. Documents of one date (and the
+        undated ones) are in id order within the first ``window`` (all when None); further down, in
+        document number order."""
+        column, missing = self._published, self._undated
         dated, undated = [], []
         for d in docnums:
             value = column[d] if column is not None else None
-            (dated if value else undated).append((value, d))
-        dated.sort(key=lambda vd: (-vd[0], vd[1]) if newest_first else vd)
-        return [d for _, d in dated] + sorted(d for _, d in undated)
+            if value and value != missing:
+                dated.append((d, value))
+            else:
+                undated.append(d)
+        dated.sort(key=lambda dv: (-dv[1], dv[0]) if newest_first else (dv[1], dv[0]))
+        undated.sort()
+        cut = len(dated) + len(undated) if window is None else window
+        head: list[int] = []
+        if dated and cut:
+            top = dated[:cut]
+            edge = top[-1][1]
+            head = [d for d, _ in _untie(top, [dv for dv in dated if dv[1] == edge], self._stored_id,
+                                         reverse=newest_first)]
+        if undated and cut > len(dated):
+            return head + heapq.nsmallest(cut - len(dated), undated, key=self._stored_id)
+        return head + [d for d, _ in dated[len(head):]] + undated
+
+    def _stored_id(self, docnum: int) -> str:
+        return str(self.searcher.stored_fields(docnum).get("id", ""))
 
     def facet_postings(self) -> dict[str, dict[str, array]]:
         """Every facet value's document numbers, from the cache beside the index (decoding Whoosh's

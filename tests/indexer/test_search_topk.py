@@ -10,7 +10,7 @@ from archive import Archive
 from indexer import querylang as ql
 from indexer.engine import DOCS, FACETS, Request
 from indexer.searching import Searcher
-from indexer.whoosh_backend import _best, _pruned_scores, _ScorePlan
+from indexer.whoosh_backend import _best, _pruned_scores, _ScorePlan, _untie
 
 
 def _reference(plans, matched, window):
@@ -72,6 +72,20 @@ def test_best_orders_ties_by_document_number(window):
     assert _best(scores, window) == sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:window]
 
 
+@pytest.mark.parametrize("window", [0, 1, 2, 5, 50, 199, 250])
+def test_best_orders_ties_by_the_tie_key_and_picks_the_cut_by_it(window):
+    rng = random.Random(window)
+    scores = {d: float(rng.choice([1, 2, 3, 4])) if d % 3 else 10.0 + d for d in range(200)}
+    order = list(range(200))
+    rng.shuffle(order)
+    key = {d: k for k, d in enumerate(order)}.__getitem__  # an order unrelated to the document numbers
+    expected = sorted(scores.items(), key=lambda kv: (-kv[1], key(kv[0])))[:window]
+    assert _best(scores, window, key) == expected
+    ordered = sorted(scores.items(), key=lambda kv: -kv[1])
+    last = [kv for kv in ordered if kv[1] == ordered[-1][1]]
+    assert _untie(ordered, last, key, reverse=True) == sorted(scores.items(), key=lambda kv: (-kv[1], key(kv[0])))
+
+
 @pytest.fixture(scope="module")
 def searcher(sample_archive):
     archive = Archive(sample_archive)
@@ -90,7 +104,10 @@ def test_top_of_the_archive_equals_full_scoring(searcher, text, window):
     query = collection.rank_query(request)
     matched = collection.matched(parsed.node)
     plans = [p for p in (collection._score_plan(t) for t in _terms_of(query)) if p is not None]
-    expected = [(d, round(v, 3)) for d, v in _reference(plans, matched, window)]
+    everything = _reference(plans, matched, len(matched))
+    # equal scores: newest first, then by id
+    everything.sort(key=lambda kv: (-kv[1], collection._tie_key(kv[0])))
+    expected = [(d, round(v, 3)) for d, v in everything[:window]]
     assert expected and collection._top(query, matched, window) == expected
 
 
