@@ -454,11 +454,23 @@ def install_kind() -> str:
         if found.get("dir_info", {}).get("editable") else "regular install (pip install ., as the README)"
 
 
+def _sizes(text: str) -> list[int]:
+    """Comma-separated positive document counts ('' for none), for argparse."""
+    try:
+        sizes = [int(s) for s in text.split(",") if s.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of document counts") from None
+    if any(n <= 0 for n in sizes):
+        raise argparse.ArgumentTypeError(f"{text!r}: document counts must be positive")
+    return sizes
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="20000,100000", help="archive sizes, comma-separated (default both)")
+    parser.add_argument("--sizes", type=_sizes, default="20000,100000",
+                        help="archive sizes, comma-separated (default both)")
     parser.add_argument("--runs", type=int, default=2, help="runs of each query (default 2)")
-    parser.add_argument("--rebuild-sizes", default="20000",
+    parser.add_argument("--rebuild-sizes", type=_sizes, default="20000",
                         help="sizes also timed with `optout index --rebuild` (default 20000; '' for none)")
     parser.add_argument("--work", type=Path, help="folder for the generated archives (default: a temporary one)")
     parser.add_argument("--keep", action="store_true",
@@ -470,8 +482,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--keep and --search-only need --work (the folder the archives are kept in)")
     if args.work is not None:
         args.work.mkdir(parents=True, exist_ok=True)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    rebuild = {int(s) for s in args.rebuild_sizes.split(",") if s.strip()}
+    sizes, rebuild = args.sizes, set(args.rebuild_sizes)
     started = time.perf_counter()
     figs = []
     with tempfile.TemporaryDirectory(prefix="optout-scale-", dir=args.work) as tmp:
