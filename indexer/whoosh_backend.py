@@ -28,6 +28,7 @@ with light_whoosh_import():
     from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
     from whoosh.formats import Positions
     from whoosh.index import LockError
+    from whoosh.matching.wrappers import FilterMatcher
     from whoosh.query import DateRange, Or, Phrase, Query, Term
     from whoosh.scoring import BM25FScorer
     from whoosh.system import _INT_SIZE
@@ -643,15 +644,26 @@ def _term_ids(reader: Any, fieldname: str, text: str) -> set[int]:
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
-        m = leaf.postings(fieldname, text)
+        m, deleted = _unwrapped(leaf.postings(fieldname, text))
         try:
             while m.is_active():  # private, but 5x faster than all_ids() at 20,000 documents
                 ids = _block(m)[0]
+                if deleted and not deleted.isdisjoint(ids):
+                    ids = [i for i in ids if i not in deleted]
                 out.update(ids if not offset else (i + offset for i in ids))
                 m._next_block()  # noqa: SLF001
         except AttributeError:  # another posting format: the public, slower way
             out.update(i + offset for i in leaf.postings(fieldname, text).all_ids())
     return out
+
+
+def _unwrapped(m: Any) -> tuple[Any, set[int] | None]:
+    """(the segment's own matcher, its deleted document numbers or None). A segment with deleted documents
+    wraps its matchers in a FilterMatcher that skips them one posting at a time, and has no blocks to
+    read: unwrapped, the blocks are read as in any segment and the caller drops the deleted numbers."""
+    if type(m) is FilterMatcher and m._exclude:  # noqa: SLF001
+        return m.child, m._ids  # noqa: SLF001
+    return m, None
 
 
 def _block(m: Any) -> tuple[Any, Any]:
@@ -674,11 +686,14 @@ def _postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[f
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
-        m = leaf.postings(fieldname, text)
+        m, deleted = _unwrapped(leaf.postings(fieldname, text))
         start = len(ids)
         try:
             while m.is_active():
                 block_ids, block_weights = _block(m)
+                if deleted and not deleted.isdisjoint(block_ids):
+                    kept = [k for k, i in enumerate(block_ids) if i not in deleted]
+                    block_ids, block_weights = [block_ids[k] for k in kept], [block_weights[k] for k in kept]
                 ids.extend(block_ids if not offset else [i + offset for i in block_ids])
                 weights.extend(block_weights)
                 m._next_block()  # noqa: SLF001
@@ -702,15 +717,20 @@ def _postings_values(reader: Any, fieldname: str, text: str) -> tuple[list[int],
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
-        m = leaf.postings(fieldname, text)
+        m, deleted = _unwrapped(leaf.postings(fieldname, text))
         try:
             while m.is_active():
                 block_ids, block_weights = _block(m)
                 if m._values is None:  # noqa: SLF001 - see _term_ids
                     m._read_values()  # noqa: SLF001
+                block_values = m._values  # noqa: SLF001
+                if deleted and not deleted.isdisjoint(block_ids):
+                    kept = [k for k, i in enumerate(block_ids) if i not in deleted]
+                    block_ids, block_weights = [block_ids[k] for k in kept], [block_weights[k] for k in kept]
+                    block_values = [block_values[k] for k in kept]
                 ids.extend(block_ids if not offset else [i + offset for i in block_ids])
                 weights.extend(block_weights)
-                values.extend(m._values)  # noqa: SLF001
+                values.extend(block_values)
                 m._next_block()  # noqa: SLF001
         except (AttributeError, TypeError):
             return None
@@ -732,13 +752,13 @@ def _positions(reader: Any, decode: Any, fieldname: str, text: str, wanted: set[
     for leaf, offset in reader.leaf_readers():
         if (fieldname, text) not in leaf:
             continue
-        m = leaf.postings(fieldname, text)
+        m, deleted = _unwrapped(leaf.postings(fieldname, text))
         try:
             while m.is_active():
                 if m._ids is None:  # noqa: SLF001 - see _term_ids
                     m._read_ids()  # noqa: SLF001
                 ids = m._ids  # noqa: SLF001
-                need = [i for i, d in enumerate(ids) if d + offset in wanted]
+                need = [i for i, d in enumerate(ids) if d + offset in wanted and not (deleted and d in deleted)]
                 if need:
                     if m._values is None:  # noqa: SLF001
                         m._read_values()  # noqa: SLF001
