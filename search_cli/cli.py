@@ -353,9 +353,10 @@ def _run_index(archive: Any, rebuild: bool, wait: float = 0.0) -> Any:
 def index(ctx: click.Context, rebuild: bool, wait: float) -> None:
     """Tag new and changed documents (organizations, states, tests, quotes) and update the search index.
 
-    After a gazetteer edit, the documents that name an organization or person the edit changed are tagged
-    again (every document, when it changes states, cities or tests), and those whose annotations changed
-    are rewritten in the index. --rebuild builds the index anew from the archive (re-tagging everything).
+    After a gazetteer edit, only the documents that name an entry the edit changed (an organization,
+    person, city, state or test; for a state's own test program, also that state's documents on "state
+    tests") are tagged again, and those whose annotations changed are rewritten in the index. --rebuild
+    builds the index anew from the archive (re-tagging everything).
     """
     archive = _archive(ctx)
     if rebuild:  # listing and home pages archived before they were detected leave the index now
