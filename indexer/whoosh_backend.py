@@ -1270,7 +1270,7 @@ class _Collection:
         column = self._published
         value = column[docnum] if column is not None else None
         dated = value and value != self._undated
-        return (-value if dated else 0), str(self.searcher.stored_fields(docnum).get("id", ""))
+        return (-value if dated else 0), self._stored_id(docnum)
 
     @cached_property
     def _published(self) -> Any:
