@@ -666,6 +666,13 @@ def _unwrapped(m: Any) -> tuple[Any, set[int] | None]:
     return m, None
 
 
+def _live(deleted: set[int], ids: Any, *columns: Any) -> list[list[Any]]:
+    """``ids`` and the ``columns`` beside them (weights, values) without the postings of ``deleted``
+    documents."""
+    kept = [k for k, i in enumerate(ids) if i not in deleted]
+    return [[column[k] for k in kept] for column in (ids, *columns)]
+
+
 def _block(m: Any) -> tuple[Any, Any]:
     """The current block's document numbers and weights, decoded in C where Whoosh loops in Python
     (``delta_decode`` is ``itertools.accumulate``; absent weights are all 1.0)."""
@@ -692,8 +699,7 @@ def _postings(reader: Any, fieldname: str, text: str) -> tuple[list[int], list[f
             while m.is_active():
                 block_ids, block_weights = _block(m)
                 if deleted and not deleted.isdisjoint(block_ids):
-                    kept = [k for k, i in enumerate(block_ids) if i not in deleted]
-                    block_ids, block_weights = [block_ids[k] for k in kept], [block_weights[k] for k in kept]
+                    block_ids, block_weights = _live(deleted, block_ids, block_weights)
                 ids.extend(block_ids if not offset else [i + offset for i in block_ids])
                 weights.extend(block_weights)
                 m._next_block()  # noqa: SLF001
@@ -725,9 +731,7 @@ def _postings_values(reader: Any, fieldname: str, text: str) -> tuple[list[int],
                     m._read_values()  # noqa: SLF001
                 block_values = m._values  # noqa: SLF001
                 if deleted and not deleted.isdisjoint(block_ids):
-                    kept = [k for k, i in enumerate(block_ids) if i not in deleted]
-                    block_ids, block_weights = [block_ids[k] for k in kept], [block_weights[k] for k in kept]
-                    block_values = [block_values[k] for k in kept]
+                    block_ids, block_weights, block_values = _live(deleted, block_ids, block_weights, block_values)
                 ids.extend(block_ids if not offset else [i + offset for i in block_ids])
                 weights.extend(block_weights)
                 values.extend(block_values)
