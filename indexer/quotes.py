@@ -52,14 +52,24 @@ _LEAD_IN = re.compile(r"^(?:From\s+|According to\s+)?(?P<who>.+?)\s*:\s*$")
 _TRANSCRIPT = re.compile(r"^(?P<who>[A-Z][A-Za-z.'’ -]{1,40}?|Q|A):\s+(?P<words>\S.*)$")
 _ATTRIB_LINE = re.compile(rf"^\s*(?:[—–―-]+|~)?\s*(?P<who>{sp.NAME_RUN.pattern})\s*(?:[,.;(—–-]\s*(?P<rest>.*))?$")
 _DASH_AFTER = re.compile(rf"^\s*[—–―]+\s*(?P<who>{sp.NAME_RUN.pattern})\s*[.,]?\s*(?P<rest>[^{sp.OPEN}]*)$")
+# ", noted NBC's " / ", said the union's " right before a name: an inverted speech verb and what may stand
+# between it and the name (an outlet, a role), no function word.
+_VERB_BEFORE = re.compile(r",\s+([a-z]+)\s+(?:(?:the|a|an)\s+)?(?:(?!(?:that|to|of|for|about|with|on|in|at|by|and)\s)"
+                          r"[\w.'’&-]+\s+){0,3}$")
+_CLAUSE_END = re.compile(r"\s*(?:[.,;]|$)")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
+# After a quote's closing mark, these open a clause that dates or explains it ("when", "after"), not one that
+# attributes it ("as" can: '"...," as Roe put it').
+_SUBORDINATE = re.compile(r"[\s,;]*(?:when|whenever|while|after|before|because|since|although|though|until|unless|"
+                          r"if|whereas|once)\b", re.IGNORECASE)
 _SMALL = {"of", "the", "to", "a", "an", "and", "for", "in", "on", "at", "by", "or", "is", "vs", "with", "from", "not"}
 _NICKNAME = re.compile(r"\b([A-Z][a-z]+)\s+[\"“][A-Z][a-z]+[\"”]\s+([A-Z][a-zà-ÿ'-]+)")
 _OPENING = re.compile(r'“|(?<![\w])"(?=\S)')
 _MIDCAP = re.compile(r"(?<=[a-z0-9,;] )[A-Z][\w-]*(?:['’](?!s\b)[\w-]+)*")  # a possessive 's is left out
 # roles whose holders do not speak for the school or group named after them ("a teacher at Lincoln Elementary")
 _SPEAKS_FOR_NO_ONE = frozenset({"parent", "mother", "father", "teacher", "student"})
-_FOLLOWING_VERB = re.compile(r"(?:,[^,]{1,80},)?\s+((?:[a-z]+\s+){0,2}?)([a-z]+)\b")
+# (an appositive between commas or dashes may stand between the name and its verb)
+_FOLLOWING_VERB = re.compile(r"(?:,[^,]{1,80},|\s+[—–][^—–]{1,80}[—–])?\s+((?:[a-z]+\s+){0,2}?)([a-z]+)\b")
 _TITLE_END = re.compile(r"(?<=\w)[,.]$")
 _TITLE_WORD = re.compile(r"[A-Za-z'’]+")
 _TITLE_STOP = re.compile(r"[.!?,;]\s*$|[,;]")
@@ -193,8 +203,9 @@ class QuoteExtractor:
         words = sp.tokens(raw.strip())
         if words and re.fullmatch(r"[A-Za-z'’-]+['’]s", words[-1]):
             return []  # a possessive ("Trump's") is not the speaker
-        while len(words) > 1 and re.fullmatch(r"[\w.-]+['’]s", words[0]):
-            words = words[1:]  # "NBC's Jane Roe": the outlet is not part of the name
+        owners = [i for i, w in enumerate(words[:-1]) if re.fullmatch(r"[\w.-]+['’]s", w)]
+        if owners:
+            words = words[owners[-1] + 1:]  # "NBC's Jane Roe", "the Elmira Ledger's Jane Roe": the outlet is no part
         cut = 0
         for i, w in enumerate(words[:-1]):
             bare = w.rstrip(".")
@@ -552,6 +563,10 @@ class QuoteExtractor:
             return _NO_CUE
         # on the left, the verb nearest the quote is its cue ("Roe left, and Poe told reporters that "..."")
         for start, end, word in (reversed(verbs) if side == "left" else verbs):
+            if side == "right" and _SUBORDINATE.match(clause, 0, start):
+                # '"...," when Roe criticized him': a speech verb in a clause that only dates or explains
+                # the quote is someone else's act, not the quote's attribution
+                continue
             phrase = self.finder.subject_before(clause[:start])
             if phrase is None and word not in _TRANSITIVE and not clause[:start].strip(" ,"):
                 phrase = self.finder.subject_after(clause[end:])
@@ -788,7 +803,7 @@ class QuoteExtractor:
                         doc.people[name] = _Speaker(name, role, org)
             sentence = starts[max(0, bisect.bisect_right(starts, m.start()) - 1)]
             head = masked[sentence:m.start()]
-            speaks = self._speech_follows(masked, m.end())
+            speaks = self._speech_follows(masked, m.end()) or self._speech_precedes(head, masked, m.end())
             if not speaks and (sentence in subjects_seen or len(head) > 80 or sp.OPEN in head
                                or sp.object_position(head, self.lx.verbs)):
                 continue
@@ -808,6 +823,13 @@ class QuoteExtractor:
         """'Mr. Obama said in an interview ...': a name right before a speech verb is its subject."""
         m = _FOLLOWING_VERB.match(masked, end, end + 120)
         return bool(m) and m.group(2) in self.lx.verbs and all(w in self.lx.between_words for w in m.group(1).split())
+
+    def _speech_precedes(self, head: str, masked: str, end: int) -> bool:
+        """'..., noted NBC's Dante Chinni.': a name right after an inverted speech verb, closing its clause, is
+        the one who spoke (a later "he wrote" means them). Not after a verb of telling ('..., told Jane Roe')."""
+        m = _VERB_BEFORE.search(head)
+        return bool(m) and m.group(1) in self.lx.verbs and m.group(1) not in _TRANSITIVE \
+            and _CLAUSE_END.match(masked, end) is not None
 
     def _drop_sentence_word(self, doc: _Doc, name: str, sentence_start: bool) -> str:
         """'Neither Clinton' at a sentence start is Clinton: a first word the text never capitalises
