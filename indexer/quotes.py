@@ -280,7 +280,8 @@ class QuoteExtractor:
             words = words[1:]
         if words and any(w in self.lx.org_words for w in words):
             phrase = " ".join(words)
-            return self._org_in(phrase) or phrase
+            # "School board member": one organization word alone ("School", "Union") names no one
+            return self._org_in(phrase) or (phrase if len(words) > 1 else None)
         return None
 
     def _appositive(self, doc: _Doc, text: str) -> tuple[str | None, str | None]:

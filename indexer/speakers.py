@@ -39,6 +39,8 @@ opposed nominate nominated beating beside behind toward towards including""".spl
 _OF_JOIN = re.compile(r"[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*\s+(?:of|for|on|&)\s+(?:the\s+)?$")
 _CORE_VERBS = re.compile(r"\b(?:said|says|told|tells|wrote|writes|added|adds|asked|asks)\b")
 # speech verbs that are also nouns heading a title ("press secretary", "report card", "post office")
+# an article and a name right before a word: "a Jane Roe tweet" (the word is a noun)
+_ARTICLE_NAME = re.compile(r"(?<![\w'’-])(?:[Aa]n?|[Tt]he)\s+(?:[A-Z][\w'’.-]*\s+){1,3}$")
 _NOUNISH = frozenset("press post posts report reports charge claim question comment text answer tweet note state "
                      "quote call vent cheer chant echo".split())
 
@@ -121,6 +123,8 @@ class Finder:
             if word in self.verbs:
                 if word in _NOUNISH and re.match(r"\s+[a-z]+\s+[A-Z]", clause[m.end():m.end() + 40]):
                     continue  # "press secretary Josh Earnest": a noun before a title, not a verb
+                if word in _NOUNISH and _ARTICLE_NAME.search(clause, max(0, m.start() - 80), m.start()):
+                    continue  # "a Jane Roe tweet", "the Mark Poe statement": a noun a name modifies
                 follow = re.match(r"\s+([a-z]+)", clause[m.end():m.end() + 20])
                 if follow and follow.group(1) in self.not_cues.get(word, ()):
                     continue  # "calls for a moratorium" reports no words
