@@ -57,6 +57,7 @@ _DASH_AFTER = re.compile(rf"^\s*[—–―]+\s*(?P<who>{sp.NAME_RUN.pattern})\s*
 _VERB_BEFORE = re.compile(r",\s+([a-z]+)\s+(?:(?:the|a|an)\s+)?(?:(?!(?:that|to|of|for|about|with|on|in|at|by|and)\s)"
                           r"[\w.'’&-]+\s+){0,3}$")
 _CLAUSE_END = re.compile(r"\s*(?:[.,;]|$)")
+_AND_END = re.compile(r"\s(?:and|but)\s+$")  # a verb that shares its subject with the one before it
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 # After a quote's closing mark, these open a clause that dates or explains it ("when", "after"), not one that
 # attributes it ("as" can: '"...," as Roe put it').
@@ -571,8 +572,10 @@ class QuoteExtractor:
             phrase = self.finder.subject_before(clause[:start])
             if phrase is None and word not in _TRANSITIVE and not clause[:start].strip(" ,"):
                 phrase = self.finder.subject_after(clause[end:])
-            if phrase is None and side == "left" and word.endswith("ing") and clause[:start].rstrip().endswith(","):
-                phrase = self._clause_subject(clause[:start])  # "Roe defended the plan, saying, "...""
+            if phrase is None and side == "left" and (word.endswith("ing") and clause[:start].rstrip().endswith(",")
+                                                      or _AND_END.search(clause, 0, start)):
+                # "Roe defended the plan, saying, "..."", "Roe, her opponent, toured the school and said "...""
+                phrase = self._clause_subject(clause[:start])
             if phrase is None:
                 continue
             speaker = self._from_phrase(doc, phrase, position)
