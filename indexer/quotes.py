@@ -121,6 +121,8 @@ class _Doc:
     bare_seen: dict[str, list[int]] = field(default_factory=dict)  # surname -> offsets where it stands alone
     genders: dict[str, str] = field(default_factory=dict)  # name -> "m" / "f"
     events: list[_Event] = field(default_factory=list)
+    # (offset, full name) of people introduced with a role between commas ("Jo Poe, president of ..."), in order
+    introduced: list[tuple[int, str]] = field(default_factory=list)
     masked: dict[int, str] = field(default_factory=dict)  # paragraph -> text with its quotes masked
     bounds: dict[int, list[int]] = field(default_factory=dict)  # paragraph -> sentence starts
     speakers: dict[int, _Speaker] = field(default_factory=dict)  # paragraph -> last speaker found in it
@@ -421,8 +423,18 @@ class QuoteExtractor:
                 return None  # "Jane Roe and Ann Poe ...": she could be either
             if fits:
                 name = fits[0]
+                if self._introduced_since(doc, event.position, position, gender, name):
+                    return None
                 return self._person(doc, name) if " " in name else _Speaker(name)
         return None
+
+    def _introduced_since(self, doc: _Doc, start: int, end: int, gender: str, name: str) -> bool:
+        """Whether someone else the pronoun could mean was introduced with a role between ``start`` and
+        ``end`` ("... concerns Jo Poe, president of the caucus. "...," he said."): people are introduced so
+        that they can be quoted next, so "he" may be them even outside subject position."""
+        i = bisect.bisect_right(doc.introduced, (start, "\uffff"))
+        return any(other != name and self._gender_of(doc, other) in (None, gender)
+                   for at, other in doc.introduced[i:] if at < end)
 
     def _recent_org(self, doc: _Doc, position: int, noun: str) -> str | None:
         if noun in ("statement", "release", "press release", "letter") and doc.source_organization:
@@ -805,6 +817,8 @@ class QuoteExtractor:
                     if app.startswith(","):
                         role, org = self._appositive(doc, app[1:].split(".")[0])
                         doc.people[name] = _Speaker(name, role, org)
+                        if role or org:
+                            doc.introduced.append((offset + m.start(), name))
             sentence = starts[max(0, bisect.bisect_right(starts, m.start()) - 1)]
             head = masked[sentence:m.start()]
             speaks = self._speech_follows(masked, m.end()) or self._speech_precedes(head, masked, m.end())
