@@ -52,10 +52,10 @@ _LEAD_IN = re.compile(r"^(?:From\s+|According to\s+)?(?P<who>.+?)\s*:\s*$")
 _TRANSCRIPT = re.compile(r"^(?P<who>[A-Z][A-Za-z.'’ -]{1,40}?|Q|A):\s+(?P<words>\S.*)$")
 _ATTRIB_LINE = re.compile(rf"^\s*(?:[—–―-]+|~)?\s*(?P<who>{sp.NAME_RUN.pattern})\s*(?:[,.;(—–-]\s*(?P<rest>.*))?$")
 _DASH_AFTER = re.compile(rf"^\s*[—–―]+\s*(?P<who>{sp.NAME_RUN.pattern})\s*[.,]?\s*(?P<rest>[^{sp.OPEN}]*)$")
-# ", noted NBC's " / ", said the union's " right before a name: an inverted speech verb and what may stand
-# between it and the name (an outlet, a role), no function word.
-_VERB_BEFORE = re.compile(r",\s+([a-z]+)\s+(?:(?:the|a|an)\s+)?(?:(?!(?:that|to|of|for|about|with|on|in|at|by|and)\s)"
-                          r"[\w.'’&-]+\s+){0,3}$")
+# ", noted NBC's " / ", said the union's " right before a name (or right after a masked quote, ⟧): an inverted
+# speech verb and what may stand between it and the name (an outlet, a role), no function word.
+_VERB_BEFORE = re.compile(r"[,\u27e7]\s+([a-z]+)\s+(?:(?:the|a|an)\s+)?(?:(?!(?:that|to|of|for|about|with|on|in|at|by|and)\s)"
+                          r"[\w.'’/&-]+\s+){0,3}$")
 _CLAUSE_END = re.compile(r"\s*(?:[.,;]|$)")
 _AND_END = re.compile(r"\s(?:and|but)\s+$")  # a verb that shares its subject with the one before it
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)

@@ -199,7 +199,8 @@ class Finder:
         m = re.match(r"^\s*(he|she)\b", text, re.I)
         if m:
             return Phrase("pronoun", m.group(1).lower())
-        lead = re.match(r"^\s*(?:(?:the|a|an)\s+)?((?:[a-z][\w'-]*\s+){0,3}?)(?=[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω])", text)
+        # (the words before the name may hold figures: "said 9/11 widow Jo Poe", "said 21-year-old student Jo Poe")
+        lead = re.match(r"^\s*(?:(?:the|a|an)\s+)?((?:[a-z0-9][\w'/-]*\s+){0,3}?)(?=[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω])", text)
         if lead and not any(w in _FUNCTION for w in lead.group(1).split()):
             m = NAME_RUN.match(text, lead.end())
             role = re.match(r"\s+((?:[a-z][\w-]*\s+){1,3})(?=[A-Z])", text[m.end():]) if m else None
