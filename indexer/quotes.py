@@ -58,6 +58,7 @@ _VERB_BEFORE = re.compile(r"[,\u27e7]\s+([a-z]+)\s+(?:(?:the|a|an)\s+)?(?:(?!(?:
                           r"[\w.'’/&-]+\s+){0,3}$")
 _CLAUSE_END = re.compile(r"\s*(?:[.,;]|$)")
 _AND_END = re.compile(r"\s(?:and|but)\s+$")  # a verb that shares its subject with the one before it
+_POSSESSIVE_END = re.compile(r"['’]s$")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 # After a quote's closing mark, these open a clause that dates or explains it ("when", "after"), not one that
 # attributes it ("as" can: '"...," as Roe put it').
@@ -116,6 +117,8 @@ class _Doc:
     primary_state: str | None = None  # computed on first need; "" when no state dominates
     org_mentions: list[tuple[int, str]] = field(default_factory=list)
     full_names: dict[str, set[str]] = field(default_factory=dict)  # surname -> full names
+    # surname -> full names seen only as owners ("Jo Poe's plan"): a bare "Poe" means them when no one else has it
+    owner_names: dict[str, set[str]] = field(default_factory=dict)
     full_counts: dict[str, int] = field(default_factory=dict)  # full name -> mentions
     first_seen: dict[str, int] = field(default_factory=dict)  # full name -> offset of its first mention
     bare_seen: dict[str, list[int]] = field(default_factory=dict)  # surname -> offsets where it stands alone
@@ -377,7 +380,7 @@ class QuoteExtractor:
     def _surname(self, doc: _Doc, surname: str, position: int, gender: str | None) -> str | None:
         """The one full name in the document that ends with ``surname``; the surname itself when the
         document names nobody else by it; None when several people share it."""
-        names = doc.full_names.get(surname, set())
+        names = doc.full_names.get(surname) or doc.owner_names.get(surname, set())
         if gender:
             names = {n for n in names if self._gender_of(doc, n) in (None, gender)}
         if len(names) == 1:
@@ -807,6 +810,11 @@ class QuoteExtractor:
             raw = m.group()
             name = self._clean_name(raw)
             if not name:
+                # "Donald Trump's claim": no speaker here, but the full name a later "Trump said" means
+                owner = _POSSESSIVE_END.sub("", raw)
+                full = self._clean_name(owner) if owner != raw else None
+                if full and " " in full:
+                    doc.owner_names.setdefault(full.split()[-1], set()).add(full)
                 continue
             name = self._drop_sentence_word(doc, name, m.start() in starts)
             self._note_gender(doc, raw, name)
@@ -864,7 +872,7 @@ class QuoteExtractor:
         shared by two people: a pronoun reaching it cannot tell which)."""
         if " " in name:
             return (name,)
-        full = doc.full_names.get(name, set())
+        full = doc.full_names.get(name) or doc.owner_names.get(name, set())
         if full:
             return tuple(sorted(full))
         return (name,) if name in doc.midcaps else ()

@@ -139,7 +139,7 @@ class Finder:
                       "", text)
         if not text:
             return None
-        m = re.search(r"(?:^|(?<=[\s,;:(—–-]))(he|she|they|He|She|They|I|we|We)$", text)
+        m = re.search(r"(?:^|(?<=[\s,;:(—–-]))(he|she|they|He|She|They|I|we|We)(?:['’]s)?$", text)  # "He's claiming"
         if m:
             return Phrase("pronoun", m.group(1).lower())
         if text.endswith(","):
