@@ -12,7 +12,6 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,6 @@ _WORD = re.compile(r"\w\w+")
 # the same words in ASCII text, where the engine tests word characters from a table (a fifth faster)
 _ASCII_WORD = re.compile(r"\w\w+", re.ASCII)
 _SPACE = re.compile(r"\s\s+")
-_MORE_THAN_ONCE = (1).__lt__  # count > 1, called in C by map
 
 
 class ModelError(ValueError):
@@ -102,16 +100,23 @@ class LinearModel:
         known = list(filter(scaled.__contains__, grams))  # unknown grams weigh nothing: drop them first
         if not known:
             return
-        distinct = dict.fromkeys(known)  # first seen first, as Counter(known) orders them
-        rows = list(map(scaled.__getitem__, distinct))
-        if len(distinct) < len(known):  # some known gram repeats: only then count them
-            counts = Counter(known)
-            for g in compress(counts, map(_MORE_THAN_ONCE, counts.values())):
-                r = scaled[g]  # (every gram counted is known)
-                # seen c times, a gram weighs f = (1 + log c) x idf (sublinear tf): add (f - 1) x its row
-                f = 1.0 + math.log(counts[g])
-                rows.append(((f * f - 1.0) * r[0], *((f - 1.0) * x for x in r[1:])))
-        sums = list(map(sum, zip(*rows, strict=False)))  # the rows are all one length
+        width = len(z) + 1
+        counts = Counter(known)
+        if len(counts) == len(known):  # every gram once (most quotes): one sum over the rows
+            sums = list(map(sum, zip(*map(scaled.__getitem__, counts), strict=False)))
+        else:
+            # Seen c times, a gram weighs f = (1 + log c) x idf (sublinear tf). Grams seen equally often share
+            # f: their rows are summed in C, then scaled once (a statement repeats hundreds of grams).
+            by_count: dict[int, list[str]] = {}
+            for g, c in counts.items():
+                by_count.setdefault(c, []).append(g)
+            sums = [0.0] * width
+            for c, group in by_count.items():
+                part = list(map(sum, zip(*map(scaled.__getitem__, group), strict=False)))
+                f = 1.0 + math.log(c)
+                sums[0] += f * f * part[0]
+                for k in range(1, width):
+                    sums[k] += f * part[k]
         if sums[0] <= 0.0:
             return
         norm = math.sqrt(sums[0])
