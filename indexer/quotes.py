@@ -59,6 +59,8 @@ _VERB_BEFORE = re.compile(r"[,\u27e7]\s+([a-z]+)\s+(?:(?:the|a|an)\s+)?(?:(?!(?:
 _CLAUSE_END = re.compile(r"\s*(?:[.,;]|$)")
 _AND_END = re.compile(r"\s(?:and|but)\s+$")  # a verb that shares its subject with the one before it
 _POSSESSIVE_END = re.compile(r"['’]s$")
+_FOLLOWING_WORDS = re.compile(r"\s(?:made|gave|issued|offered|released|posted|had|shared)\s+(?:the\s+following|these|this)"
+                              r"(?:\s+[a-z]+){0,2}\s*:$")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 # After a quote's closing mark, these open a clause that dates or explains it ("when", "after"), not one that
 # attributes it ("as" can: '"...," as Roe put it').
@@ -686,6 +688,12 @@ class QuoteExtractor:
         cue = self._verb_cue(doc, line[:-1], "left", span.start)
         if cue.found:
             return cue.speaker
+        words = _FOLLOWING_WORDS.search(line)
+        if words:
+            # "On May 6, Roe made the following comment:" (a lead-in whose verb reports no words by itself)
+            phrase = self.finder.subject_before(line[:words.start()])
+            if phrase is not None and phrase.kind in ("name", "pronoun", "org"):
+                return self._from_phrase(doc, phrase, span.start)
         m = _LEAD_IN.match(line)
         if not m:
             return None
