@@ -61,6 +61,7 @@ _AND_END = re.compile(r"\s(?:and|but)\s+$")  # a verb that shares its subject wi
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _FOLLOWING_WORDS = re.compile(r"\s(?:made|gave|issued|offered|released|posted|had|shared)\s+(?:the\s+following|these|this)"
                               r"(?:\s+[a-z]+){0,2}\s*:$")
+_ORG_JOIN_BEFORE = re.compile(r"\b(?:the|of|on|for|and|at|The)\s+$")
 _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 # After a quote's closing mark, these open a clause that dates or explains it ("when", "after"), not one that
 # attributes it ("as" can: '"...," as Roe put it').
@@ -128,6 +129,7 @@ class _Doc:
     events: list[_Event] = field(default_factory=list)
     # (offset, full name) of people introduced with a role between commas ("Jo Poe, president of ..."), in order
     introduced: list[tuple[int, str]] = field(default_factory=list)
+    spoke_bare: set[str] = field(default_factory=set)  # bare names right before a speech verb ("Obama said")
     masked: dict[int, str] = field(default_factory=dict)  # paragraph -> text with its quotes masked
     bounds: dict[int, list[int]] = field(default_factory=dict)  # paragraph -> sentence starts
     speakers: dict[int, _Speaker] = field(default_factory=dict)  # paragraph -> last speaker found in it
@@ -423,7 +425,7 @@ class QuoteExtractor:
                 break
             # a bare word ("Honolulu", "China") stands for a person only with a title that says so
             fits = [n for n in event.names if self._gender_of(doc, n) in (None, gender)
-                    and (" " in n or n in doc.genders)]
+                    and (" " in n or n in doc.genders or n in doc.spoke_bare)]
             if len(fits) > 1:
                 return None  # "Jane Roe and Ann Poe ...": she could be either
             if fits:
@@ -849,6 +851,11 @@ class QuoteExtractor:
                 if other_name:
                     names.append(other_name)
             resolved = tuple(p for n in names for p in self._full_or_bare(doc, n))
+            if speaks and len(resolved) == 1 and " " not in resolved[0] and not self._place(resolved[0]) \
+                    and not _ORG_JOIN_BEFORE.search(masked, 0, m.start()):
+                # "Obama said": a bare name that speaks is a person a later "he" may mean ("the Pentagon said",
+                # "the Commission on Presidential Debates said" are not)
+                doc.spoke_bare.add(resolved[0])
             if resolved:
                 subjects_seen.add(sentence)
                 doc.events.append(_Event(offset + m.start(), index, resolved))
