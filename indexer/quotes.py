@@ -406,6 +406,11 @@ class QuoteExtractor:
         top, second = (doc.full_counts.get(n, 0) for n in ranked[:2])
         if top >= 3 and top >= 2 * second:
             return ranked[0]
+        # only one of them is ever the subject of a sentence (or speaks) by full name: the story's actor
+        # ("Former President Bill Clinton told ... for his wife Hillary Clinton ... Clinton said")
+        acting = {n for e in doc.events if len(e.names) == 1 for n in e.names if n in names}
+        if len(acting) == 1:
+            return next(iter(acting))
         if any(n not in doc.first_seen for n in names):
             return None
         by_intro = sorted(names, key=lambda n: doc.first_seen[n])
