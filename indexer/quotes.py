@@ -364,6 +364,8 @@ class QuoteExtractor:
             name = re.sub(r"^(?:The|the)\s+", "", run).strip(" ,.")
             return _Speaker(None, None, name) if len(words) <= 8 else None
         name = self._clean_name(run)
+        if name is None and run.strip() in self.lx.title_words and len(doc.full_names.get(run.strip(), ())) == 1:
+            name = run.strip()  # "Dean said", in a story about Howard Dean: a surname that is also a title
         if name is None:
             return None
         self._note_gender(doc, run, name)
