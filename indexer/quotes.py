@@ -136,6 +136,10 @@ class _Doc:
     lower_words: set[str] | None = None  # lowercase words of the text, computed on first need
     _midcaps: set[str] | None = None
 
+    def bearers(self, surname: str) -> set[str]:
+        """The full names the text gives people with ``surname`` (those seen only as owners when no other)."""
+        return self.full_names.get(surname) or self.owner_names.get(surname, set())
+
     @property
     def midcaps(self) -> set[str]:
         """Capitalised words the text uses inside sentences (names; not "Several" at a sentence start)."""
@@ -364,7 +368,7 @@ class QuoteExtractor:
             name = re.sub(r"^(?:The|the)\s+", "", run).strip(" ,.")
             return _Speaker(None, None, name) if len(words) <= 8 else None
         name = self._clean_name(run)
-        if name is None and run.strip() in self.lx.title_words and len(doc.full_names.get(run.strip(), ())) == 1:
+        if name is None and run.strip() in self.lx.title_words and len(doc.bearers(run.strip())) == 1:
             name = run.strip()  # "Dean said", in a story about Howard Dean: a surname that is also a title
         if name is None:
             return None
@@ -386,7 +390,7 @@ class QuoteExtractor:
     def _surname(self, doc: _Doc, surname: str, position: int, gender: str | None) -> str | None:
         """The one full name in the document that ends with ``surname``; the surname itself when the
         document names nobody else by it; None when several people share it."""
-        names = doc.full_names.get(surname) or doc.owner_names.get(surname, set())
+        names = doc.bearers(surname)
         if gender:
             names = {n for n in names if self._gender_of(doc, n) in (None, gender)}
         if len(names) == 1:
@@ -894,7 +898,7 @@ class QuoteExtractor:
         shared by two people: a pronoun reaching it cannot tell which)."""
         if " " in name:
             return (name,)
-        full = doc.full_names.get(name) or doc.owner_names.get(name, set())
+        full = doc.bearers(name)
         if full:
             return tuple(sorted(full))
         return (name,) if name in doc.midcaps else ()

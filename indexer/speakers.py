@@ -38,9 +38,9 @@ opposed nominate nominated beating beside behind toward towards including""".spl
 
 _OF_JOIN = re.compile(r"[A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*\s+(?:of|for|on|&)\s+(?:the\s+)?$")
 _CORE_VERBS = re.compile(r"\b(?:said|says|told|tells|wrote|writes|added|adds|asked|asks)\b")
-# speech verbs that are also nouns heading a title ("press secretary", "report card", "post office")
 # an article and a name right before a word: "a Jane Roe tweet" (the word is a noun)
 _ARTICLE_NAME = re.compile(r"(?<![\w'’-])(?:[Aa]n?|[Tt]he)\s+(?:[A-Z][\w'’.-]*\s+){1,3}$")
+# speech verbs that are also nouns heading a title ("press secretary", "report card", "post office")
 _NOUNISH = frozenset("press post posts report reports charge claim question comment text answer tweet note state "
                      "quote call vent cheer chant echo".split())
 
