@@ -68,7 +68,13 @@ _ACCORDING = re.compile(r"\baccording to\s+", re.IGNORECASE)
 _SUBORDINATE = re.compile(r"[\s,;]*(?:when|whenever|while|after|before|because|since|although|though|until|unless|"
                           r"if|whereas|once)\b", re.IGNORECASE)
 _SMALL = {"of", "the", "to", "a", "an", "and", "for", "in", "on", "at", "by", "or", "is", "vs", "with", "from", "not"}
-_NICKNAME = re.compile(r"\b([A-Z][a-z]+)\s+[\"“][A-Z][a-z]+[\"”]\s+([A-Z][a-zà-ÿ'-]+)")
+# A nickname in marks inside a name ('Dolores "Dee" Marchetti', 'Harold J. "Hal" Brennock') is part of the name,
+# not a quote: one or two capitalised words in marks, after a first name or an initial, before a surname.
+_NICK_MARKS = re.compile(r"[“\"]([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?)[”\"](?= [A-Z][a-zà-ÿ'’-])")
+_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-Z][a-z]+|[A-Z]\.) $")
+NICKNAME_CHARS = 20
+_FIRST_NAMES_END = re.compile(r"(?<![\w'’.-])((?:[A-Z][a-z]+|[A-Z]\.)(?:\s(?:[A-Z][a-z]+|[A-Z]\.)){0,2})\s$")
+_NAME_WORD = re.compile(r"[A-Z][\w'’-]+")
 _OPENING = re.compile(r'“|(?<![\w])"(?=\S)')
 _MIDCAP = re.compile(r"(?<=[a-z0-9,;] )[A-Z][\w-]*(?:['’](?!s\b)[\w-]+)*")  # a possessive 's is left out
 # roles whose holders do not speak for the school or group named after them ("a teacher at Lincoln Elementary")
@@ -129,6 +135,7 @@ class _Doc:
     events: list[_Event] = field(default_factory=list)
     # (offset, full name) of people introduced with a role between commas ("Jo Poe, president of ..."), in order
     introduced: list[tuple[int, str]] = field(default_factory=list)
+    nicknames: dict[str, str] = field(default_factory=dict)  # "Bobby Scott" -> "Robert C. Scott"
     spoke_bare: set[str] = field(default_factory=set)  # bare names right before a speech verb ("Obama said")
     masked: dict[int, str] = field(default_factory=dict)  # paragraph -> text with its quotes masked
     bounds: dict[int, list[int]] = field(default_factory=dict)  # paragraph -> sentence starts
@@ -505,6 +512,10 @@ class QuoteExtractor:
             open_at = _opening(stripped, pos)
             if open_at is None:
                 return None
+            nickname = _nickname_end(stripped, open_at)
+            if nickname is not None:
+                pos = nickname
+                continue
             close = _closing(stripped, open_at + 1)
             if close is None:
                 words = stripped[open_at + 1:].strip()
@@ -534,13 +545,13 @@ class QuoteExtractor:
             close = s.end - doc.paragraphs[last][0]
             ends.setdefault(last, {})[close] = s.text.rstrip()[-1:] if s.text.strip() else ""
         for index, found in regions.items():
-            para = normalize_quotes(doc.paragraphs[index][1])[:MAX_PARAGRAPH]
+            para = _blank_nicknames(normalize_quotes(doc.paragraphs[index][1])[:MAX_PARAGRAPH])
             doc.masked[index] = sp.mask(para, found)
             doc.bounds[index] = self.finder.sentence_bounds(doc.masked[index], ends.get(index, {}))
 
     def _masked(self, doc: _Doc, index: int) -> str:
         if index not in doc.masked:
-            para = normalize_quotes(doc.paragraphs[index][1])[:MAX_PARAGRAPH]
+            para = _blank_nicknames(normalize_quotes(doc.paragraphs[index][1])[:MAX_PARAGRAPH])
             doc.masked[index] = para
             doc.bounds[index] = self.finder.sentence_bounds(para, {})
         return doc.masked[index]
@@ -801,9 +812,7 @@ class QuoteExtractor:
     def _collect_mentions(self, doc: _Doc) -> None:
         """Full names (for surnames), genders, organizations, and people in subject position (for pronouns)."""
         text = normalize_quotes(doc.text)
-        for m in _NICKNAME.finditer(text[:MAX_PARAGRAPH * 10]):
-            # Margaret "Peg" Halloran is Margaret Halloran: later "Halloran said" refers to her.
-            self._add_full(doc, f"{m.group(1)} {m.group(2)}")
+        self._nicknames(doc, text[:MAX_PARAGRAPH * 10])
         # every mention counts for "the union said": ambiguous names are judged where they are used
         for s, _e, _surface, name in self.tagger.organization_spans(text):
             doc.org_mentions.append((s, name))
@@ -814,7 +823,24 @@ class QuoteExtractor:
             if len(masked) > 3:
                 self._paragraph_mentions(doc, index, offset, masked)
 
+    def _nicknames(self, doc: _Doc, text: str) -> None:
+        """Robert C. "Bobby" Scott is Robert C. Scott, and a later "Bobby Scott" is the same person (one
+        bearer of the surname, not two): ``doc.nicknames`` maps the one to the other."""
+        if '"' not in text and "“" not in text:
+            return
+        for m in _NICK_MARKS.finditer(text):
+            end = _nickname_end(text, m.start())
+            first = _FIRST_NAMES_END.search(text, max(0, m.start() - 40), m.start()) if end is not None else None
+            surname = _NAME_WORD.match(text, end + 1) if end is not None else None
+            if first is None or surname is None:
+                continue
+            full = self._clean_name(f"{first.group(1)} {surname.group(0)}")
+            if full is not None:
+                doc.nicknames[f"{m.group(1)} {surname.group(0)}"] = full
+                self._add_full(doc, full)
+
     def _add_full(self, doc: _Doc, name: str, position: int = -1) -> None:
+        name = doc.nicknames.get(name, name)
         parts = name.split()
         if len(parts) > 1:
             doc.full_names.setdefault(parts[-1], set()).add(name)
@@ -906,6 +932,30 @@ class QuoteExtractor:
 
 def _strip_leading(who: str) -> str:
     return re.sub(r"^(?:From|According to|And|But|Then|Later|Also)\s+", "", who.strip())
+
+
+def _nickname_end(text: str, pos: int) -> int | None:
+    """Where a nickname in marks that opens at ``pos`` ends (after its closing mark), or None when the marks
+    there are no nickname inside a name."""
+    m = _NICK_MARKS.match(text, pos)
+    if m is None or len(m.group(1)) > NICKNAME_CHARS:
+        return None
+    before = _NAME_BEFORE.search(text[max(0, pos - 30):pos])
+    if before is None or before.group(1).lower() in sp.FUNCTION_WORDS:
+        return None  # 'The "Big" Apple': an article is no first name
+    return m.end()
+
+
+def _blank_nicknames(paragraph: str) -> str:
+    """``paragraph`` with each nickname in marks inside a name made spaces (same length), so that the name
+    reads as one run: 'Dolores "Dee" Marchetti' is Dolores Marchetti."""
+    if '"' not in paragraph and "“" not in paragraph:
+        return paragraph
+    for m in _NICK_MARKS.finditer(paragraph):
+        end = _nickname_end(paragraph, m.start())
+        if end is not None:
+            paragraph = paragraph[:m.start()] + " " * (end - m.start()) + paragraph[end:]
+    return paragraph
 
 
 def _opening(text: str, pos: int) -> int | None:

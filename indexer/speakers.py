@@ -26,7 +26,7 @@ NAME_RUN = re.compile(rf"(?<![\w'’.-]){_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_WORD})
 _TOKEN = re.compile(rf"{_INITIALS}|[A-Z][a-z]{{1,4}}\.|[\w'’-]+")
 _PAREN = re.compile(r"\s*\([^()]{0,40}\)")
 _LOWER_WORD = re.compile(r"[a-z][a-z'-]*")
-_FUNCTION = frozenset("""that the a an in on at of to for with by from about when while if as after before during
+FUNCTION_WORDS = frozenset("""that the a an in on at of to for with by from about when while if as after before during
 this last it its they we i you there which who whom whose where what how than and or but so because since until
 into onto upon over under between among against via per be been being is are was were not no her his their our
 my your him them us me these those such very more most some any many much few all both each either neither""".split())
@@ -181,8 +181,9 @@ class Finder:
             rest = body[m.end():]
             if not rest.startswith(",") and all(w.rstrip(".") in self.lx.title_words for w in tokens(m.group())):
                 continue  # "Another critic, Jane Roe," : the name comes after its description
-            if not rest.strip() and body[:m.start()].rstrip().endswith(",") and len(tokens(m.group())) >= 2:
-                return Phrase("name", m.group(), prefix=body[:m.start()])  # "Apple's chief, Tim Cook, said"
+            if not rest.strip() and len(tokens(m.group())) >= 2 and _after_comma(body[:m.start()]):
+                # "Apple's chief, Tim Cook, said"; "Roe's cousin, state Del. Ann Poe, said"
+                return Phrase("name", m.group(), prefix=body[:m.start()])
             if not rest.startswith(",") or len(rest) > 200 or _CORE_VERBS.search(rest):
                 return None
             head = body[:m.start()]
@@ -201,10 +202,10 @@ class Finder:
             return Phrase("pronoun", m.group(1).lower())
         # (the words before the name may hold figures: "said 9/11 widow Jo Poe", "said 21-year-old student Jo Poe")
         lead = re.match(r"^\s*(?:(?:the|a|an)\s+)?((?:[a-z0-9][\w'/-]*\s+){0,3}?)(?=[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯΑ-Ω])", text)
-        if lead and not any(w in _FUNCTION for w in lead.group(1).split()):
+        if lead and not any(w in FUNCTION_WORDS for w in lead.group(1).split()):
             m = NAME_RUN.match(text, lead.end())
             role = re.match(r"\s+((?:[a-z][\w-]*\s+){1,3})(?=[A-Z])", text[m.end():]) if m else None
-            if role and not any(w in _FUNCTION for w in role.group(1).split()):
+            if role and not any(w in FUNCTION_WORDS for w in role.group(1).split()):
                 # "said MSNBC host Chris Matthews": the name follows its outlet and role
                 later = NAME_RUN.match(text, m.end() + role.end())
                 if later:
@@ -219,6 +220,16 @@ class Finder:
         if m:
             return Phrase("org", m.group(0).strip())
         return None
+
+
+# a comma, then at most a few lower-case role words ("state", "vice president") before a name
+_COMMA_ROLE = re.compile(r",\s*((?:[a-z][\w'’/-]*\s+){0,3})$")
+
+
+def _after_comma(head: str) -> bool:
+    """Whether ``head`` (the words before a name) ends with a comma and at most a few role words."""
+    m = _COMMA_ROLE.search(head)
+    return m is not None and not any(w in FUNCTION_WORDS for w in m.group(1).split())
 
 
 def _plural_before(head: str) -> bool:
