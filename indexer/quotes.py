@@ -56,6 +56,10 @@ _DASH_AFTER = re.compile(rf"^\s*[—–―]+\s*(?P<who>{sp.NAME_RUN.pattern})\s*
 # speech verb and what may stand between it and the name (an outlet, a role), no function word.
 _VERB_BEFORE = re.compile(r"[,\u27e7]\s+([a-z]+)\s+(?:(?:the|a|an)\s+)?(?:(?!(?:that|to|of|for|about|with|on|in|at|by|and)\s)"
                           r"[\w.'’/&-]+\s+){0,3}$")
+# the words before a speech verb after a quote that name someone only by a common noun: "her husband",
+# "a spokeswoman", "another parent" (lower case only: a name or an organization is read by other rules)
+_UNNAMED_SUBJECT = re.compile(r"[\s,]*(?:her|his|their|its|our|my|a|an|another|one|some|several|many|other)"
+                              r"(?:\s+[a-z][\w'’-]*){1,3}\s+")
 _CLAUSE_END = re.compile(r"\s*(?:[.,;]|$)")
 _AND_END = re.compile(r"\s(?:and|but)\s+$")  # a verb that shares its subject with the one before it
 _POSSESSIVE_END = re.compile(r"['’]s$")
@@ -618,6 +622,9 @@ class QuoteExtractor:
                 # "Roe defended the plan, saying, "..."", "Roe, her opponent, toured the school and said "...""
                 phrase = self._clause_subject(clause[:start])
             if phrase is None:
+                if side == "right" and _UNNAMED_SUBJECT.fullmatch(clause, 0, start):
+                    # '"...," her husband said.': the sentence says who spoke, and it is no one we can name
+                    return _Cue(True, None)
                 continue
             speaker = self._from_phrase(doc, phrase, position)
             if speaker is not None or phrase.kind != "name" or self._clean_name(phrase.text):
