@@ -60,6 +60,10 @@ _VERB_BEFORE = re.compile(r"[,\u27e7]\s+([a-z]+)\s+(?:(?:the|a|an)\s+)?(?:(?!(?:
 # "a spokeswoman", "another parent" (lower case only: a name or an organization is read by other rules)
 _UNNAMED_SUBJECT = re.compile(r"[\s,]*(?:her|his|their|its|our|my|a|an|another|one|some|several|many|other)"
                               r"(?:\s+[a-z][\w'’-]*){1,3}\s+")
+# after a quote: "[said|read] a statement from ORG", "the union's news release issued by ORG"
+_ISSUED_BY = re.compile(r"\s*(?:(?:said|says|read|reads|stated|states)\s+)?(?:an?|the)\s+(?:[a-z]+\s+){0,2}?"
+                        r"(?:statement|release|letter|email|e-mail|memo|message|resolution|post)\s+"
+                        r"(?:from|by|issued by|released by|sent by|posted by)\s+(?P<who>[^,;]+)")
 _CLAUSE_END = re.compile(r"\s*(?:[.,;]|$)")
 _AND_END = re.compile(r"\s(?:and|but)\s+$")  # a verb that shares its subject with the one before it
 _POSSESSIVE_END = re.compile(r"['’]s$")
@@ -588,6 +592,9 @@ class QuoteExtractor:
             if name and " " in name:
                 return _Cue(True, self._person(doc, name, appositive=dash.group("rest")))
         owner = self._speech_noun(doc, left_clause, span.start)
+        issued = self._issued_by(right_clause)
+        if issued is not None:
+            return issued
         for clause, side in ((right_clause, "right"), (left_clause, "left")):
             cue = self._verb_cue(doc, clause, side, span.start)
             if cue.found:
@@ -597,12 +604,26 @@ class QuoteExtractor:
         for clause in (right_clause, left_clause):
             m = _ACCORDING.search(clause)
             if m:
+                issued = self._issued_by(clause[m.end():])
+                if issued is not None:
+                    return issued
                 phrase = self.finder.subject_after(clause[m.end():])
                 return _Cue(True, self._from_phrase(doc, phrase, span.start))
         if right_clause.strip(" ,.") == "" and left_clause.rstrip().endswith((":", ",")):
             # 'In a statement, the union: "..."' has no verb; a left clause ending in a colon may name one
             return self._colon_cue(doc, left_clause, span.start)
         return _NO_CUE
+
+    def _issued_by(self, clause: str) -> _Cue | None:
+        """'"...," read a statement from the Albany Teachers Association': the organization a document named
+        after the quote comes from (its words are the organization's); no speaker when it names none."""
+        m = _ISSUED_BY.match(clause)
+        if m is None:
+            return None
+        who = m.group("who")
+        # a joint statement ("from the union and the PTA") is no one organization's alone
+        org = None if re.search(r"\s(?:and|&)\s", who) else self._org_written(f"from {who}")
+        return _Cue(True, _Speaker(None, None, org) if org else None)
 
     def _verb_cue(self, doc: _Doc, clause: str, side: str, position: int) -> _Cue:
         verbs = self.finder.verbs_in(clause)
